@@ -11,7 +11,7 @@ export * from "./types.js";
 
 /** Reads one article (plain text or HTML) and returns everything extracted from it. Pure. */
 export function extractArticle(input: ArticleInput): ExtractedArticle {
-  const page = input.html !== undefined ? htmlToArticle(input.html) : null;
+  const page = input.html != null ? htmlToArticle(input.html) : null;
   const cleaned = cleanText(page ? page.text : (input.text ?? ""));
   const title = input.title ?? page?.title ?? cleaned.title;
   const publishedAt = input.publishedAt ?? page?.publishedAt ?? cleaned.publishedAt;

@@ -119,9 +119,9 @@ export interface ExtractedArticle {
 
 export interface ArticleInput {
   /** Plain text; exactly one of text and html. */
-  text?: string;
+  text?: string | null;
   /** Raw HTML page; exactly one of text and html. */
-  html?: string;
+  html?: string | null;
   /** Known metadata overrides what extraction finds. */
   title?: string | null;
   publishedAt?: string | null;
