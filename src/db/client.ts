@@ -1,0 +1,121 @@
+import { mkdirSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { PGlite } from "@electric-sql/pglite";
+import type { Logger } from "drizzle-orm";
+import type { PgAsyncDatabase } from "drizzle-orm/pg-core/async/db";
+import type { PgQueryResultHKT } from "drizzle-orm/pg-core/session";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
+import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
+import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
+import postgres from "postgres";
+import { relations } from "./relations.js";
+
+export type Database = PgAsyncDatabase<PgQueryResultHKT, typeof relations>;
+/** A transaction handle, which runs the same queries as the database. */
+export type Transaction = Parameters<Parameters<Database["transaction"]>[0]>[0];
+
+export type StoreKind = "pglite" | "postgres";
+
+export interface StoreOptions {
+  /** postgres://… URL; when absent the store is an embedded PGlite database. */
+  databaseUrl?: string;
+  /** Directory of the PGlite database; `memory://` for an in-memory one. */
+  dataDir?: string;
+  /** Connections in the postgres.js pool. */
+  maxConnections?: number;
+}
+
+export type QueryListener = (query: string, params: unknown[]) => void;
+
+export interface Store {
+  kind: StoreKind;
+  db: Database;
+  /** Runs `handler` for every NOTIFY on `channel`; `onListen` runs on every (re)connection. */
+  listen(channel: string, handler: (payload: string) => void, onListen?: () => void): Promise<() => Promise<void>>;
+  /** Runs plain SQL and returns its rows (driver-independent). */
+  rows<T = Record<string, unknown>>(query: string, params?: unknown[]): Promise<T[]>;
+  /** Observes every statement drizzle sends (statement counting, slow-query logs). */
+  onQuery(listener: QueryListener): () => void;
+  close(): Promise<void>;
+}
+
+export const MIGRATIONS_FOLDER = join(dirname(fileURLToPath(import.meta.url)), "../../drizzle");
+/** Key of the advisory lock that serialises migrations of several processes. */
+const MIGRATION_LOCK_KEY = 7_340_001;
+
+class StatementLogger implements Logger {
+  readonly listeners = new Set<QueryListener>();
+  logQuery(query: string, params: unknown[]): void {
+    for (const listener of this.listeners) listener(query, params);
+  }
+}
+
+/** Opens (and migrates) the store: PostgreSQL when a URL is given, PGlite otherwise. */
+export async function openStore(options: StoreOptions = {}): Promise<Store> {
+  const store = options.databaseUrl ? await openPostgres(options.databaseUrl, options.maxConnections) : await openPglite(options.dataDir ?? "./data");
+  return store;
+}
+
+async function openPglite(dataDir: string): Promise<Store> {
+  const inMemory = dataDir.startsWith("memory://");
+  if (!inMemory) mkdirSync(resolve(dataDir), { recursive: true });
+  const client = await PGlite.create(inMemory ? dataDir : resolve(dataDir));
+  const logger = new StatementLogger();
+  const db = drizzlePglite({ client, relations, logger });
+  await migratePglite(db, { migrationsFolder: MIGRATIONS_FOLDER });
+  return {
+    kind: "pglite",
+    db: db as unknown as Database,
+    async listen(channel, handler, onListen) {
+      // PGlite folds unquoted channel names to lower case.
+      const unlisten = await client.listen(channel.toLowerCase(), handler);
+      onListen?.();
+      return unlisten;
+    },
+    async rows<T>(query: string, params: unknown[] = []) {
+      return (await client.query<T>(query, params)).rows;
+    },
+    onQuery(listener) {
+      logger.listeners.add(listener);
+      return () => logger.listeners.delete(listener);
+    },
+    async close() {
+      await client.close();
+    },
+  };
+}
+
+async function openPostgres(url: string, maxConnections = 10): Promise<Store> {
+  const client = postgres(url, { max: maxConnections, onnotice: () => {} });
+  const logger = new StatementLogger();
+  const db = drizzlePostgres({ client, relations, logger });
+  const lock = await client.reserve();
+  try {
+    await lock`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
+    await migratePostgres(db, { migrationsFolder: MIGRATIONS_FOLDER });
+  } finally {
+    await lock`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`;
+    lock.release();
+  }
+  return {
+    kind: "postgres",
+    db: db as unknown as Database,
+    async listen(channel, handler, onListen) {
+      // postgres.js re-issues LISTEN after a dropped connection and calls onListen again.
+      const subscription = await client.listen(channel.toLowerCase(), handler, onListen);
+      return () => subscription.unlisten();
+    },
+    async rows<T>(query: string, params: unknown[] = []) {
+      return (await client.unsafe(query, params as postgres.ParameterOrJSON<never>[])) as unknown as T[];
+    },
+    onQuery(listener) {
+      logger.listeners.add(listener);
+      return () => logger.listeners.delete(listener);
+    },
+    async close() {
+      await client.end({ timeout: 5 });
+    },
+  };
+}
