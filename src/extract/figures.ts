@@ -94,7 +94,8 @@ export function extractFigures(body: string, _sentences: Span[]): FigureRecord[]
       ? { unit: sameSentence.unit, noun: null, end: token.end }
       : null;
     const unit = unitAfter ?? elliptic;
-    if (!unit) continue;
+    // "two years ago" dates something rather than counting it.
+    if (!unit || /^\s+ago\b/i.test(body.slice(unit.end, unit.end + 6))) continue;
     if (token.value === 1 && !token.digits && !token.scaled && unit.noun && /s$/.test(unit.noun)) continue;
     const before = body.slice(Math.max(sentenceStart, token.start - 40), token.start);
     const written = qualifierOf(before);
