@@ -21,6 +21,8 @@ const HEADER_BLOCKS = 8;
 const MAX_TITLE_CHARS = 220;
 /** Prose the main story must already have before a "Related posts"-style heading may end it. */
 const MIN_STORY_CHARS = 300;
+/** Story an appended one must follow: enough prose to know what the main story is about. */
+const MIN_STORY_BEFORE_APPENDED_CHARS = 800;
 
 // Whole-line boilerplate, dropped wherever it stands. Each pattern is anchored and bounded.
 const JUNK_LINE_PATTERNS: RegExp[] = [
@@ -213,21 +215,30 @@ function appendedStoryStart(blocks: Block[], title: string | null): number {
   }
   const story = new Set(title ? nameStems(title) : []);
   let sectionStart = -1;
-  const judge = (start: number, end: number): boolean => {
-    // The headline itself is left out: title case makes every word look like a name.
+  // Shared names over all names of blocks [start + 1, end); the headline itself is left out, as
+  // title case makes every word of it look like a name.
+  const overlap = (start: number, end: number): number => {
     const section = nameStems(blocks.slice(start + 1, end).map((b) => b.text).join("\n"));
-    if (section.size < 4) return false;
+    if (section.size < 4) return 1;
     let shared = 0;
     for (const stem of section) if (story.has(stem)) shared++;
-    // A gap of two or more blank lines is how many scrapers join separate pages.
-    const limit = blocks[start].gapBefore >= 2 ? 0.25 : 0.1;
-    return shared / section.size < limit;
+    return shared / section.size;
+  };
+  // Both the section under the headline and everything after it must be off topic. Two or more
+  // blank lines before the headline are how many scrapers join separate pages, so less is needed
+  // there; otherwise almost no shared name is allowed, as a listicle's items also differ a lot.
+  const judge = (start: number, end: number): boolean => {
+    const joined = blocks[start].gapBefore >= 2;
+    return overlap(start, end) < (joined ? 0.25 : 0.05) && overlap(start, blocks.length) < (joined ? 0.15 : 0.05);
   };
   for (let i = 0; i < blocks.length; i++) {
-    const starts = isHeadlineLike(blocks[i].text) && !isProse(blocks[i].text) && proseBefore[i] >= MIN_STORY_CHARS;
+    const text = blocks[i].text;
+    // Numbered items ("21) Get Out") and labels ("Photo: …") are parts of the story, not new stories.
+    const starts =
+      isHeadlineLike(text) && !/^(?:\d{1,3}[).:]|[\p{L}]+:\s)/u.test(text) && proseBefore[i] >= MIN_STORY_BEFORE_APPENDED_CHARS;
     if (starts) {
       if (sectionStart >= 0) {
-        if (judge(sectionStart, i) && judge(sectionStart, blocks.length)) return sectionStart;
+        if (judge(sectionStart, i)) return sectionStart;
         // A related section widens what the story is about.
         for (const block of blocks.slice(sectionStart, i)) for (const stem of nameStems(block.text)) story.add(stem);
       }

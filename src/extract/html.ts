@@ -228,7 +228,7 @@ export function htmlToArticle(html: string): HtmlArticle {
   let content = "";
   let readabilityTime: string | null = null;
   try {
-    const article = new Readability(document as unknown as Document, { charThreshold: 300 }).parse();
+    const article = new Readability(document as unknown as Document, {}).parse();
     if (article?.content) {
       content = blockText(parseHTML(`<!doctype html><html><body>${article.content}</body></html>`).document.body);
       readabilityTime = article.publishedTime ?? null;
