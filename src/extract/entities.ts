@@ -399,6 +399,7 @@ interface PendingName {
 }
 
 const BIG_CITY = 100_000;
+const FAMOUS_PLACE = 1_000_000;
 const LOCATIVES = new Set(["in", "at", "from", "near", "to", "into", "outside", "across", "towards", "toward", "via", "around", "of", "and", "or", "between", "inside", "visited", "visit"]);
 
 /** Finds people, places and organizations in the body, with every mention of them. */
@@ -409,8 +410,12 @@ export function extractEntities(body: string, sentences: Span[]): ExtractedEntit
   const common = frequentWords();
   const names = personNames();
   const gaz = getGazetteer();
+  // The frequency list holds big places too (Moscow, London): those are names, not ordinary words.
   const isWeak = (w: Word) =>
-    !w.allCaps && common.has(w.folded) && (w.initial || !names.has(w.folded));
+    !w.allCaps &&
+    common.has(w.folded) &&
+    (w.initial || !names.has(w.folded)) &&
+    (gaz.byName.get(w.folded)?.[0]?.rank ?? 0) < FAMOUS_PLACE;
 
   const pending: PendingName[] = [];
   for (const [runFrom, runTo] of findRuns(words, lex)) {
@@ -456,7 +461,9 @@ export function extractEntities(body: string, sentences: Span[]): ExtractedEntit
     const firstPlace = gaz.byName.get(first.folded)?.[0];
     const looksLikeName = words.slice(p.from, p.to).every((w) => !w.allCaps && !isWeak(w));
     const placeFirst = firstPlace && firstPlace.rank >= BIG_CITY && !names.has(first.folded);
-    if (p.personCue || (looksLikeName && !placeFirst)) {
+    // In a headline-cased line capitals prove nothing: "Why Putin Cares".
+    const headline = words.slice(p.from, p.to).every((w) => w.initial);
+    if (p.personCue || (looksLikeName && !placeFirst && !headline)) {
       const full = body.slice(first.start, words[p.to - 1].end);
       const entry = store.person(full, p.role);
       store.mention(first.start, words[p.to - 1].end, "person", entry.record.name, "name");
@@ -524,7 +531,10 @@ function collectUnknown(
     (!!before && (before.text === "said" || before.text === "says") && words[from].joined);
   const honorific = titled && lex.honorifics.has(keyOf(words, prevSeg.from, prevSeg.to));
   const role = titled ? titleRole(words, segments, s, lex) : roleNounBefore ? lowercaseRole(words, seg.from, lex) : null;
-  const personCue = titled || honorific || roleNounBefore || speech;
+  // "Russia's Vladimir Putin": a country's named person.
+  const ownedByCountry =
+    !!before && before.possessive && words[seg.from].start - before.end <= 4 && getGazetteer().byName.get(before.folded)?.[0]?.kind === "country";
+  const personCue = titled || honorific || roleNounBefore || speech || ownedByCountry;
   // Within a capitalised run, ordinary words (Why, Cares) split names unless a title vouches for them.
   if (!personCue) {
     let partStart = -1;
@@ -594,7 +604,9 @@ function acceptPlace(
   );
   if (isWeak(w)) return locative && place.rank >= BIG_CITY && !w.initial ? place : null;
   if (place.rank >= BIG_CITY) return place;
-  return locative || listed || w.allCaps ? place : null;
+  // An upper-case dateline opens the story: "ISTANBUL, March 28 (Agency) -".
+  const dateline = w.allCaps && w.initial && w.text.length >= 4;
+  return locative || listed || dateline ? place : null;
 }
 
 function finishRecords(store: EntityStore): EntityRecords {
