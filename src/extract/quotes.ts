@@ -58,6 +58,11 @@ export function extractQuotes(body: string, _sentences: Span[], mentions: Entity
       speaker = previous.speaker;
       attributed = true;
     }
+    if (!attributed && context.opensSentence(span)) {
+      // A quotation standing alone after a sentence about someone is theirs: "Smith is confident. “We will win.”"
+      speaker = context.subjectBefore(span.open);
+      attributed = speaker !== null;
+    }
     if (!isSpeech(body, span, text, attributed)) continue;
     quotes.push({ speaker, text, start, end });
     previous = { close: span.close, speaker, attributed };
@@ -109,7 +114,8 @@ class QuoteContext {
     }
     const genderOf = (name: string) => genders.get(name.split(" ").pop()!) ?? null;
     const outsideQuotes = (s: Span) => !this.spans.some((q) => s.start >= q.start && s.end <= q.end);
-    const fromMentions: Candidate[] = mentions.filter(outsideQuotes).map((m) => ({
+    // "Russian officials said": a nationality adjective does not make the country the speaker.
+    const fromMentions: Candidate[] = mentions.filter((m) => m.via !== "demonym" && outsideQuotes(m)).map((m) => ({
       start: m.start,
       end: m.end,
       name: m.name,
@@ -120,8 +126,8 @@ class QuoteContext {
     // Without entity mentions, names written out in full stand in for people.
     const fromRuns: Candidate[] = runs
       .filter((r) => outsideQuotes(r) && !ORGANIZATION_NOUN.test(r.name))
-      .map((r) => ({ ...r, name: r.name.includes(" ") ? r.name : (this.fullNames.get(r.name) ?? ""), kind: "person" as const }))
-      .filter((r) => r.name.includes(" "))
+      .map((r) => ({ ...r, name: r.name.includes(" ") || !this.fullNames.has(r.name) ? r.name : this.fullNames.get(r.name)!, kind: "person" as const }))
+      .filter((r) => r.name.includes(" ") || r.gender)
       .map((r) => ({ ...r, gender: genderOf(r.name) }));
     this.candidates = (fromMentions.length ? fromMentions : fromRuns).sort((a, b) => a.start - b.start);
   }
@@ -142,7 +148,8 @@ class QuoteContext {
     const next = this.spans.find((q) => q.open >= span.close);
     const limit = Math.min(this.paragraphEnd(span.close), next ? next.open : body.length, span.close + 200);
     const tail = body.slice(span.close, limit);
-    const sentenceEnds = /[.!?]$/.test(text) || /^\s*[.!?]/.test(tail);
+    // Without a handover comma ("...," he said) the attribution must be a short clause of its own.
+    const handover = /[,?!]$/.test(body.slice(span.start, span.end).trimEnd()) || /^\s*,/.test(tail);
     const clauseEnd = this.sentenceEnd(span.close, limit);
     const clause = body.slice(span.close, clauseEnd);
     const lead = clause.match(/^[\s,.:;\u2014\u2013-]*/)![0].length;
@@ -157,9 +164,8 @@ class QuoteContext {
     const verbAt = span.close + verb.index;
     const between = clause.slice(lead, verb.index);
     if (countWords(between) > 12 || /[.!?;:]/.test(between.replace(/\b\p{Lu}\./gu, ""))) return { speaker: null, found: false };
-    // After a quotation that ends its sentence, only a short "X said." counts as attribution.
     const rest = body.slice(verbAt + verb[0].length, clauseEnd);
-    if (sentenceEnds && (countWords(rest) > 8 || /\bthat\b/i.test(rest))) return { speaker: null, found: false };
+    if (!handover && (countWords(rest) > 8 || countWords(between) > 6 || /\bthat\b/i.test(rest))) return { speaker: null, found: false };
     if (countWords(between) === 0) {
       const npStart = verbAt + verb[0].length;
       return this.speakerAfterVerb(npStart, this.phraseEnd(npStart, clauseEnd), clauseEnd);
@@ -169,6 +175,9 @@ class QuoteContext {
       const asSaying = body.slice(npStart, clauseEnd).search(/\bas saying\b/i);
       if (asSaying > 0) return this.speakerAfterVerb(npStart, npStart + asSaying);
     }
+    // "“...,” he was due to say": a pronoun opening the phrase is its subject.
+    const pronoun = /^(he|she|it|they|we)\b/i.exec(between);
+    if (pronoun) return { speaker: this.resolvePronoun(pronoun[1].toLowerCase(), verbAt), found: true };
     return this.speakerBeforeVerb(span.close + lead, verbAt);
   }
 
@@ -270,6 +279,23 @@ class QuoteContext {
     if (pronoun !== "he" && pronoun !== "she") return null;
     const excluded = pronoun === "he" ? "female" : "male";
     const people = this.candidates.filter((c) => c.kind === "person" && c.end <= before && c.gender !== excluded);
+    const latest = people.at(-1);
+    if (!latest) return null;
+    const sentenceFrom = this.sentenceStart(latest.start);
+    const inSentence = people.filter((c) => c.start >= sentenceFrom);
+    return (inSentence.find((c) => !c.possessive) ?? latest).name;
+  }
+
+  /** Whether the quotation starts its own sentence, after earlier text in its paragraph. */
+  opensSentence(span: QuotedSpan): boolean {
+    const before = this.body.slice(this.body.lastIndexOf("\n", span.open - 1) + 1, span.open);
+    return /[.!?]["\u201d\u2019']?\s+$/.test(before);
+  }
+
+  /** The person the sentence before `at`, in the same paragraph, is about: its first person not written as a possessive. */
+  subjectBefore(at: number): string | null {
+    const paragraphStart = this.body.lastIndexOf("\n", at - 1) + 1;
+    const people = this.candidates.filter((c) => c.kind === "person" && c.start >= paragraphStart && c.end <= at);
     const latest = people.at(-1);
     if (!latest) return null;
     const sentenceFrom = this.sentenceStart(latest.start);

@@ -8,7 +8,7 @@ function mentionsOf(body: string, people: Record<string, string[]>, kind: Entity
   for (const [name, forms] of Object.entries(people))
     for (const form of forms)
       for (let at = body.indexOf(form); at >= 0; at = body.indexOf(form, at + 1))
-        mentions.push({ name, kind, start: at, end: at + form.length });
+        mentions.push({ name, kind, via: "name", start: at, end: at + form.length });
   return mentions.sort((a, b) => a.start - b.start);
 }
 

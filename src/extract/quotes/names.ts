@@ -58,7 +58,7 @@ export function nameRuns(body: string, from: number, to: number): NameRun[] {
     let text = tokens.join(" ");
     const possessive = /['\u2019]s?$/.test(text);
     if (possessive) text = text.replace(/['\u2019]s?$/, "");
-    if (tokens.length === 1 && DEMONYM.test(text)) continue;
+    if (tokens.length === 1 && DEMONYM.test(text) && !gender) continue;
     const start = from + offset;
     runs.push({ start, end: start + text.length, name: text, possessive, gender });
   }
