@@ -7,6 +7,7 @@ import { openStore } from "./db/client.js";
 import { toContractRecord } from "./extract/format.js";
 import { extractArticle } from "./extract/index.js";
 import { articleInputFromFile } from "./extract/input.js";
+import { clusterEvents } from "./ingest/match.js";
 import { IngestError } from "./ingest/errors.js";
 import { collectArticleFiles, readArticleFile } from "./ingest/files.js";
 import { ingestArticle } from "./ingest/pipeline.js";
@@ -20,10 +21,15 @@ program
   .description("Extract records from article files (text or HTML) and print them as JSON Lines")
   .argument("<files...>", "article files, read as one batch in order")
   .action((files: string[]) => {
-    for (const file of files) {
-      const extracted = extractArticle(articleInputFromFile(file, readFileSync(file, "utf8")));
-      const name = basename(file);
-      const clusterIds = extracted.events.map((_, i) => `${name}#${i}`);
+    const articles = files.map((file) => ({ name: basename(file), extracted: extractArticle(articleInputFromFile(file, readFileSync(file, "utf8"))) }));
+    // Cluster ids span the batch: the same happening reported by several articles shares one id.
+    const batch = articles.flatMap(({ name, extracted }) =>
+      extracted.events.map((event, i) => ({ key: `${name}#${i}`, event, reportedAt: extracted.publishedAt })),
+    );
+    const ids = clusterEvents(batch);
+    let next = 0;
+    for (const { name, extracted } of articles) {
+      const clusterIds = extracted.events.map(() => ids[next++]);
       process.stdout.write(JSON.stringify(toContractRecord(name, extracted, clusterIds)) + "\n");
     }
   });

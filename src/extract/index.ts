@@ -26,6 +26,6 @@ export function extractArticle(input: ArticleInput): ExtractedArticle {
     entities: entities.records,
     quotes: extractQuotes(body, sentences, entities.mentions),
     figures: extractFigures(body, sentences),
-    events: detectEvents({ body, sentences, mentions: entities.mentions, publishedAt }),
+    events: detectEvents({ body, sentences, mentions: entities.mentions, publishedAt, places: entities.records.places }),
   };
 }

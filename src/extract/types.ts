@@ -101,6 +101,28 @@ export interface EventRecord extends Span {
   text: string;
   /** The whole sentence the evidence comes from. */
   sentence: string;
+  /** Matching details (optional: only detection fills them). Finer kind within the type (lexicon sense: meeting, phone, ceasefire...). */
+  sense?: string;
+  /** Round of talks: ordinal ("3") or a series of rounds ("x3"), else null. */
+  round?: string | null;
+  /** Kind and ISO country of `place`, when the entity records tell. */
+  placeKind?: PlaceKind | null;
+  placeCountry?: string | null;
+  /** Every place named around the event. */
+  locations?: string[];
+  /** The participants who are people. */
+  people?: string[];
+  /** What the text says of the date when it cannot be resolved (no reference date), else null. */
+  dateHint?: DateHint | null;
+}
+
+/** A partial date: a weekday, or a day of a month, without the year or week it falls in. */
+export interface DateHint {
+  /** 0 = Sunday ... 6 = Saturday. */
+  weekday: number | null;
+  /** 1-12. */
+  month: number | null;
+  day: number | null;
 }
 
 export interface ExtractedArticle {
