@@ -51,6 +51,8 @@ export async function startServer(store: Store, config: Pick<Config, "port" | "m
     graphqlEndpoint: "/graphql",
     graphiql: { title: "Newsgraph", defaultQuery: EXAMPLE_QUERY, subscriptionsProtocol: "WS" },
     landingPage: false,
+    // Unexpected errors show their cause outside production; in production they are masked.
+    maskedErrors: { isDev: process.env.NODE_ENV !== "production" },
   });
   const http = createServer(yoga);
   const wsServer = new WebSocketServer({ server: http, path: yoga.graphqlEndpoint });

@@ -17,10 +17,12 @@ export const Entity = builder.drizzleInterface("entities", {
     articles: t.relatedConnection("articles", {
       description: "Articles that name this entity, newest first.",
       query: { orderBy: { id: "desc" } },
+      totalCount: true,
     }),
     events: t.relatedConnection("events", {
       description: "Events this entity takes part in, newest first.",
       query: { orderBy: { id: "desc" } },
+      totalCount: true,
     }),
   }),
 });
@@ -37,6 +39,7 @@ export const Person = builder.drizzleNode("entities", {
     quotes: t.relatedConnection("quotes", {
       description: "What this person said, newest first.",
       query: { orderBy: { id: "desc" } },
+      totalCount: true,
     }),
   }),
 });
@@ -50,6 +53,7 @@ export const Organization = builder.drizzleNode("entities", {
     quotes: t.relatedConnection("quotes", {
       description: "Statements attributed to this organization, newest first.",
       query: { orderBy: { id: "desc" } },
+      totalCount: true,
     }),
   }),
 });
@@ -74,6 +78,7 @@ export const Place = builder.drizzleNode("entities", {
     eventsHere: t.relatedConnection("eventsHere", {
       description: "Events that took place here, newest first.",
       query: { orderBy: { id: "desc" } },
+      totalCount: true,
     }),
   }),
 });

@@ -42,6 +42,7 @@ export const Event = builder.drizzleNode("events", {
     mentions: t.relatedConnection("mentions", {
       description: "Each article's report of this event, with its evidence.",
       query: { orderBy: { id: "asc" } },
+      totalCount: true,
     }),
     mentionCount: t.relatedCount("mentions"),
     sourceCount: t.int({

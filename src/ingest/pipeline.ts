@@ -42,8 +42,18 @@ export async function ingestArticle(db: Database, input: IngestInput, options: I
   validateIngestInput(input, options.maxBytes);
   const extracted = extractArticle(input);
   if (extracted.body.trim() === "") throw new IngestError("EMPTY_BODY", "No article text was found in the input.");
+  return storeArticle(db, { url: input.url ?? null, source: input.source ?? null }, extracted);
+}
+
+export interface ArticleOrigin {
+  url: string | null;
+  source: string | null;
+}
+
+/** Stores an extracted article and its records in one transaction (or finds it already stored). */
+export async function storeArticle(db: Database, origin: ArticleOrigin, extracted: ExtractedArticle): Promise<IngestResult> {
   const hash = contentHash(extracted.body);
-  const url = input.url ?? null;
+  const url = origin.url;
 
   return db.transaction(async (tx) => {
     const duplicate = await findDuplicate(tx, url, hash);
@@ -53,7 +63,7 @@ export async function ingestArticle(db: Database, input: IngestInput, options: I
       .insert(articles)
       .values({
         url,
-        source: input.source ?? sourceFromUrl(url),
+        source: origin.source ?? sourceFromUrl(url),
         title: extracted.title,
         publishedAt: extracted.publishedAt,
         body: extracted.body,

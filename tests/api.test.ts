@@ -1,0 +1,199 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { storeArticle } from "../src/ingest/pipeline.js";
+import { startServer, type RunningServer } from "../src/server.js";
+import { meetingReport, protestReport } from "./helpers/fixtures.js";
+import { graphql } from "./helpers/graphql.js";
+import { storeFactories, type TestStore } from "./helpers/stores.js";
+
+const INGEST = `mutation ($input: IngestArticleInput!) {
+  ingestArticle(input: $input) {
+    __typename
+    ... on IngestError { code message }
+    ... on IngestArticlePayload { duplicate article { id title source } }
+  }
+}`;
+
+describe.each(storeFactories)("GraphQL API on $kind", (factory) => {
+  let store: TestStore;
+  let server: RunningServer;
+  let url: string;
+
+  beforeAll(async () => {
+    store = await factory.open();
+    server = await startServer(store, { port: 0, maxArticleBytes: 20_000 });
+    url = server.url;
+    await storeArticle(store.db, { url: "https://news.example/berg-weber", source: "Example News" }, meetingReport());
+    await storeArticle(store.db, { url: null, source: "Harbour Times" }, protestReport());
+  });
+
+  afterAll(async () => {
+    await server?.close();
+    await store?.destroy();
+  });
+
+  const count = async (table: string) => Number((await store.rows<{ n: number }>(`select count(*)::int as n from ${table}`))[0].n);
+
+  it("pages articles with relay cursors and refetches one by node(id)", async () => {
+    const first = await graphql(url, `{ articles(first: 1) { totalCount edges { cursor node { id title } } pageInfo { hasNextPage endCursor } } }`);
+    expect(first.errors).toBeUndefined();
+    expect(first.data.articles.totalCount).toBe(2);
+    expect(first.data.articles.edges[0].node.title).toBe("Dockworkers march in Oslo");
+    expect(first.data.articles.pageInfo.hasNextPage).toBe(true);
+    const next = await graphql(url, `query ($after: String) { articles(first: 1, after: $after) { edges { node { id title } } pageInfo { hasNextPage } } }`, {
+      after: first.data.articles.pageInfo.endCursor,
+    });
+    expect(next.data.articles.edges.map((e: any) => e.node.title)).toEqual(["Berg and Weber to meet in Kyiv"]);
+    expect(next.data.articles.pageInfo.hasNextPage).toBe(false);
+    const id = next.data.articles.edges[0].node.id;
+    const node = await graphql(url, `query ($id: ID!) { node(id: $id) { __typename ... on Article { title source publishedAt } } }`, { id });
+    expect(node.data.node).toEqual({ __typename: "Article", title: "Berg and Weber to meet in Kyiv", source: "Example News", publishedAt: "2022-05-03" });
+  });
+
+  it("finds articles by full-text search", async () => {
+    const result = await graphql(url, `{ articles(search: "dockworkers wages") { totalCount edges { node { title } } } }`);
+    expect(result.data.articles.totalCount).toBe(1);
+    expect(result.data.articles.edges[0].node.title).toBe("Dockworkers march in Oslo");
+  });
+
+  it("filters events by type, date range, participant, place and text", async () => {
+    const titles = async (args: string) => {
+      const result = await graphql(url, `{ events(${args}) { totalCount edges { node { title } } } }`);
+      expect(result.errors).toBeUndefined();
+      expect(result.data.events.totalCount).toBe(result.data.events.edges.length);
+      return result.data.events.edges.map((e: any) => e.node.title);
+    };
+    expect(await titles("type: CONSULT")).toEqual(["Anna Berg and Jonas Weber meet in Kyiv"]);
+    expect(await titles("type: PROTEST")).toEqual(["Dockworkers protest in Oslo"]);
+    expect(await titles(`from: "2022-05-04", to: "2022-05-31"`)).toEqual(["Anna Berg and Jonas Weber meet in Kyiv"]);
+    expect(await titles(`to: "2022-05-03"`)).toEqual(["Dockworkers protest in Oslo"]);
+    expect(await titles(`participant: "Jonas Weber"`)).toEqual(["Anna Berg and Jonas Weber meet in Kyiv"]);
+    expect(await titles(`participant: "Berg"`)).toEqual(["Anna Berg and Jonas Weber meet in Kyiv"]);
+    expect(await titles(`place: "Kiev"`)).toEqual(["Anna Berg and Jonas Weber meet in Kyiv"]);
+    expect(await titles(`search: "marched"`)).toEqual(["Dockworkers protest in Oslo"]);
+    expect(await titles(`type: ASSAULT`)).toEqual([]);
+  });
+
+  it("serves event provenance: mentions with article, evidence sentence and offsets", async () => {
+    const result = await graphql(
+      url,
+      `{ events(type: CONSULT) { edges { node {
+          type date status mode mentionCount sourceCount firstReportedAt lastReportedAt
+          place { name country latitude longitude }
+          participants { __typename name }
+          mentions { edges { node { evidence sentence start end article { title body } } } }
+      } } } }`,
+    );
+    expect(result.errors).toBeUndefined();
+    const event = result.data.events.edges[0].node;
+    expect(event).toMatchObject({ type: "CONSULT", date: "2022-05-06", status: "PLANNED", mode: "visit", mentionCount: 1, sourceCount: 1 });
+    expect(event.firstReportedAt).toBe("2022-05-03");
+    expect(event.place).toEqual({ name: "Kyiv", country: "UA", latitude: 50.45, longitude: 30.52 });
+    expect(event.participants.map((p: any) => `${p.__typename}:${p.name}`).sort()).toEqual(["Person:Anna Berg", "Person:Jonas Weber"]);
+    const mention = event.mentions.edges[0].node;
+    expect(mention.article.body.slice(mention.start, mention.end)).toBe(mention.evidence);
+    expect(mention.sentence).toContain(mention.evidence);
+  });
+
+  it("filters quotes by speaker and text, and follows the speaker to their other quotes and events", async () => {
+    const bySpeaker = await graphql(
+      url,
+      `{ quotes(speaker: "Berg") { totalCount edges { node { text start end article { body }
+          speaker { __typename name ... on Person { role quotes { totalCount } events { edges { node { title } } } } } } } } }`,
+    );
+    expect(bySpeaker.errors).toBeUndefined();
+    expect(bySpeaker.data.quotes.totalCount).toBe(1);
+    const quote = bySpeaker.data.quotes.edges[0].node;
+    expect(quote.article.body.slice(quote.start, quote.end)).toBe(quote.text);
+    expect(quote.speaker).toMatchObject({ __typename: "Person", name: "Anna Berg", role: "Foreign Minister of Norway", quotes: { totalCount: 1 } });
+    expect(quote.speaker.events.edges.map((e: any) => e.node.title)).toEqual(["Anna Berg and Jonas Weber meet in Kyiv"]);
+    const byText = await graphql(url, `{ quotes(search: "grain corridors") { totalCount } none: quotes(search: "volcano") { totalCount } }`);
+    expect(byText.data).toEqual({ quotes: { totalCount: 1 }, none: { totalCount: 0 } });
+  });
+
+  it("filters figures by measure and unit", async () => {
+    const result = await graphql(
+      url,
+      `{ killed: figures(measure: "killed", unit: "person") { edges { node { value unit measure qualifier text } } }
+         weeks: figures(unit: "week") { totalCount } }`,
+    );
+    expect(result.data.killed.edges.map((e: any) => e.node)).toEqual([
+      { value: 1200, unit: "person", measure: "killed", qualifier: "AT_LEAST", text: "At least 1,200 people were killed" },
+    ]);
+    expect(result.data.weeks.totalCount).toBe(1);
+  });
+
+  it("finds entities by name or alias, and a place's events", async () => {
+    const result = await graphql(
+      url,
+      `{ kiev: places(name: "Kiev") { edges { node { name aliases country placeKind eventsHere { edges { node { title } } } } } }
+         people(name: "weber") { edges { node { name } } }
+         organizations(name: "Transport Workers Union") { edges { node { name events { totalCount } articles { totalCount } } } } }`,
+    );
+    expect(result.errors).toBeUndefined();
+    expect(result.data.kiev.edges).toEqual([
+      { node: { name: "Kyiv", aliases: ["Kiev"], country: "UA", placeKind: "CITY", eventsHere: { edges: [{ node: { title: "Anna Berg and Jonas Weber meet in Kyiv" } }] } } },
+    ]);
+    expect(result.data.people.edges).toEqual([{ node: { name: "Jonas Weber" } }]);
+    expect(result.data.organizations.edges).toEqual([{ node: { name: "Transport Workers Union", events: { totalCount: 1 }, articles: { totalCount: 1 } } }]);
+  });
+
+  it("runs a nested events page (mentions → article, participants, place) as one SQL statement", async () => {
+    const statements: string[] = [];
+    const stop = store.onQuery((query) => statements.push(query));
+    const result = await graphql(
+      url,
+      `{ events(first: 20) { edges { cursor node { id title type date
+          place { name } participants { name }
+          mentions(first: 5) { edges { node { evidence sentence article { title source publishedAt } } } } } }
+          pageInfo { hasNextPage } } }`,
+    );
+    stop();
+    expect(result.errors).toBeUndefined();
+    expect(result.data.events.edges).toHaveLength(2);
+    expect(statements).toHaveLength(1);
+  });
+
+  it("ingests through the mutation once: the same URL or the same text again is a duplicate", async () => {
+    const text = "Harbour reopens\n\nThe harbour of Bergen reopened on Monday after a storm closed it for three days.";
+    const first = await graphql(url, INGEST, { input: { text, url: "https://harbour.example/reopens" } });
+    expect(first.data.ingestArticle).toMatchObject({ __typename: "IngestArticlePayload", duplicate: false, article: { title: "Harbour reopens", source: "harbour.example" } });
+    const articles = await count("articles");
+    const sameUrl = await graphql(url, INGEST, { input: { text: `${text}\nUpdated.`, url: "https://harbour.example/reopens" } });
+    const sameText = await graphql(url, INGEST, { input: { text: text.replace(/ /g, "  ").replace("\n\n", "\n\n\n") } });
+    for (const again of [sameUrl, sameText]) {
+      expect(again.data.ingestArticle).toMatchObject({ duplicate: true, article: { id: first.data.ingestArticle.article.id } });
+    }
+    expect(await count("articles")).toBe(articles);
+  });
+
+  it("refuses bad input with a typed error and stores nothing", async () => {
+    const before = await Promise.all(["articles", "entities", "events", "quotes", "figures"].map(count));
+    const cases: [Record<string, unknown>, string][] = [
+      [{ text: "" }, "EMPTY_BODY"],
+      [{ text: "   \n\t  " }, "EMPTY_BODY"],
+      [{ html: "<html><body><script>var x = 1;</script></body></html>" }, "EMPTY_BODY"],
+      [{ text: "GIF89a\u0000\u0001\u0002\u0003 binary" }, "BINARY_CONTENT"],
+      [{ text: `Big story\n\n${"word ".repeat(5000)}` }, "TOO_LARGE"],
+      [{ text: "Title\n\nBody text here.", url: "not a url" }, "INVALID_URL"],
+      [{ text: "Title\n\nBody text here.", publishedAt: "2022-02-30" }, "INVALID_DATE"],
+      [{ text: "Title\n\nBody.", html: "<p>Body.</p>" }, "INVALID_INPUT"],
+    ];
+    for (const [input, code] of cases) {
+      const result = await graphql(url, INGEST, { input });
+      expect(result.errors, code).toBeUndefined();
+      expect(result.data.ingestArticle.__typename).toBe("IngestError");
+      expect(result.data.ingestArticle.code).toBe(code);
+      expect(result.data.ingestArticle.message.length).toBeGreaterThan(5);
+    }
+    expect(await Promise.all(["articles", "entities", "events", "quotes", "figures"].map(count))).toEqual(before);
+  });
+
+  it("writes an article whole or not at all", async () => {
+    const before = await Promise.all(["articles", "entities", "events", "quotes", "figures"].map(count));
+    const broken = protestReport();
+    broken.body += " A different story.";
+    broken.figures.push({ ...broken.figures[0], unit: null as unknown as string });
+    await expect(storeArticle(store.db, { url: null, source: null }, broken)).rejects.toThrow();
+    expect(await Promise.all(["articles", "entities", "events", "quotes", "figures"].map(count))).toEqual(before);
+  });
+});
