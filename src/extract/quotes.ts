@@ -142,7 +142,7 @@ class QuoteContext {
     return this.attributeBefore(span);
   }
 
-  /** “...,” Lavrov said / “...,” said Lavrov / “...,” according to X / “...,” AP quoted X as saying. */
+  /** “...,” Smith said / “...,” said Smith / “...,” according to X / “...,” AP quoted X as saying. */
   private attributeAfter(span: QuotedSpan, text: string): Attribution {
     const body = this.body;
     const next = this.spans.find((q) => q.open >= span.close);
@@ -181,7 +181,7 @@ class QuoteContext {
     return this.speakerBeforeVerb(span.close + lead, verbAt);
   }
 
-  /** Lavrov said: “...” / According to X, “...” / Peskov called the meeting “...”. */
+  /** Smith said: “...” / According to X, “...” / Smith called the meeting “...”. */
   private attributeBefore(span: QuotedSpan): Attribution {
     const from = this.sentenceStart(span.open);
     const clause = this.body.slice(from, span.open);
@@ -220,7 +220,7 @@ class QuoteContext {
     return { speaker: this.organizationByNoun(np, verbAt), found: countWords(np) > 0 && countWords(np) <= 12 };
   }
 
-  /** The speaker named right after a speech verb: said Lavrov, who... / said one of their lawyers, X / said a statement by X. */
+  /** The speaker named right after a speech verb: said Smith, who... / said one of their lawyers, X / said a statement by X. */
   private speakerAfterVerb(from: number, to: number, clauseEnd = to): Attribution {
     const np = this.body.slice(from, to).trim();
     if (!np) return { speaker: null, found: false };

@@ -3,7 +3,7 @@
 import type { Span } from "../types.js";
 
 export interface NameRun extends Span {
-  /** The name without titles or roles: "Sergei Lavrov" out of "Russian Foreign Minister Sergei Lavrov". */
+  /** The name without titles or roles: "Jane Smith" out of "British Foreign Secretary Jane Smith". */
   name: string;
   /** Written with a possessive ’s: "Zelenskiy’s". */
   possessive: boolean;
