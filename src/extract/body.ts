@@ -137,6 +137,11 @@ function isJunkLine(text: string): boolean {
   return text.length <= MAX_NOTICE_CHARS && NOTICE_PATTERNS.some((pattern) => pattern.test(text));
 }
 
+/** True for a heading after which a page lists other content ("Related posts", "Most read"). */
+export function isEndOfStoryHeading(line: string): boolean {
+  return END_OF_STORY_HEADING.test(line.trim());
+}
+
 function foldLine(text: string): string {
   return text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, " ").trim();
 }

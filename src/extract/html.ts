@@ -4,7 +4,8 @@
 // other <meta> conventions, microdata and <time> elements.
 import { Readability } from "@mozilla/readability";
 import { parseHTML } from "linkedom";
-import { dateFromMetadataValue } from "./metadata.js";
+import { isEndOfStoryHeading } from "./body.js";
+import { dateFromMetadataValue, findAbsoluteDate } from "./metadata.js";
 
 /** Main text and metadata of an HTML page. */
 export interface HtmlArticle {
@@ -77,6 +78,17 @@ function lightenHtml(html: string): string {
   );
 }
 
+const NAMED_ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: " " };
+
+/** Decodes entities left in metadata that a page escaped twice ("&amp;#8217;" arrives as "&#8217;"). */
+function decodeEntities(text: string): string {
+  return text.replace(/&(?:#(\d{1,7})|#x([\da-f]{1,6})|(amp|lt|gt|quot|apos|nbsp));/gi, (whole, dec, hex, name) => {
+    const code = dec ? Number(dec) : hex ? parseInt(hex, 16) : -1;
+    if (code >= 0) return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
+    return NAMED_ENTITIES[String(name).toLowerCase()] ?? whole;
+  });
+}
+
 function cleanInline(text: string | null | undefined): string {
   return (text ?? "").replace(/\s+/g, " ").trim();
 }
@@ -144,7 +156,7 @@ function publishedDate(document: Doc, ld: Record<string, unknown>[]): string | n
   return null;
 }
 
-const TITLE_SEPARATOR = /\s+[|–—:·•»\\/-]\s+|\s+::\s+/;
+const TITLE_SEPARATOR = /\s+(?:[|–—:·•»\\/-]|--|::)\s+/;
 
 /** A page title without the site name many pages append or prepend ("Headline | Site"). */
 function withoutSiteName(title: string, siteNames: string[]): string {
@@ -172,9 +184,34 @@ function pageTitle(document: Doc, ld: Record<string, unknown>[]): string | null 
     cleanInline(document.querySelector("title")?.textContent),
   ];
   for (const candidate of candidates) {
-    if (candidate && candidate.length >= 3) return withoutSiteName(candidate, siteNames);
+    if (candidate && candidate.length >= 3) return withoutSiteName(decodeEntities(candidate), siteNames);
   }
   return null;
+}
+
+/** A date printed next to "Published"/"Posted" in the page text, for pages without date metadata. */
+function labelledDate(text: string): string | null {
+  for (const label of text.matchAll(/\b(?:published|posted|first published)\b(?:\s+on)?\s*:?\s*/gi)) {
+    const found = findAbsoluteDate(text.slice(label.index + label[0].length, label.index + label[0].length + 60));
+    if (found && found.index <= 12) return found.iso;
+  }
+  return null;
+}
+
+/**
+ * Removes widgets Readability keeps inside an article: blocks headed "Most popular", "Related" and
+ * the like that are short or mostly links.
+ */
+function removeTeaserWidgets(root: DomNode): void {
+  for (const element of [...root.querySelectorAll("div, section, aside, ul, ol, nav, footer, header")]) {
+    if (!element.parentNode) continue;
+    const text = cleanInline(element.textContent);
+    if (text === "") continue;
+    const firstLine = blockText(element as unknown as DomNode).split("\n")[0];
+    if (!isEndOfStoryHeading(firstLine)) continue;
+    const linkChars = [...element.querySelectorAll("a")].reduce((sum, a) => sum + cleanInline(a.textContent).length, 0);
+    if (text.length < 600 || linkChars / text.length > 0.5) element.remove();
+  }
 }
 
 /** Text of a DOM subtree: blocks become paragraphs separated by blank lines, inline runs collapse. */
@@ -218,11 +255,17 @@ function blockText(root: DomNode): string {
 export function htmlToArticle(html: string): HtmlArticle {
   let document: Doc;
   try {
-    document = parseHTML(lightenHtml(html)).document;
+    const light = lightenHtml(html);
+    document = parseHTML(light).document;
+    // Fragments without an <html> root (pages that open with <meta>) leave linkedom a stray root element.
+    if (document.documentElement?.tagName !== "HTML") {
+      document = parseHTML(`<!doctype html><html><body>${light}</body></html>`).document;
+    }
   } catch {
     return { title: null, publishedAt: null, text: "" };
   }
   const ld = jsonLdObjects(document);
+  const pageText = document.body ? (document.body.textContent ?? "") : "";
   const title = pageTitle(document, ld);
   const metadataDate = publishedDate(document, ld);
   let content = "";
@@ -230,13 +273,15 @@ export function htmlToArticle(html: string): HtmlArticle {
   try {
     const article = new Readability(document as unknown as Document, {}).parse();
     if (article?.content) {
-      content = blockText(parseHTML(`<!doctype html><html><body>${article.content}</body></html>`).document.body);
+      const body = parseHTML(`<!doctype html><html><body>${article.content}</body></html>`).document.body;
+      removeTeaserWidgets(body);
+      content = blockText(body);
       readabilityTime = article.publishedTime ?? null;
     }
   } catch {
     // Readability gives up on some documents; the page's body text is the fallback below.
   }
   if (content === "" && document.body) content = blockText(document.body);
-  const publishedAt = metadataDate ?? dateFromMetadataValue(readabilityTime);
+  const publishedAt = metadataDate ?? dateFromMetadataValue(readabilityTime) ?? labelledDate(pageText);
   return { title, publishedAt, text: title ? `${title}\n\n${content}` : content };
 }
