@@ -58,7 +58,7 @@ const NEGATION_BEFORE = /(?:\bnot|n['\u2019]t|\bnever|\brefused to|\brefuses to|
 const NOUN_NEGATION_BEFORE = /\b(?:no|without|any)\s+(?:[\w'\u2019-]+\s+){0,2}$/i;
 const GOAL_BEFORE = /\b(?:strive|strives|striving|try|tries|trying|tried|aim|aims|aiming|seek|seeks|seeking|hope|hopes|hoped|hoping|attempts?|efforts?|bid|push|pushing)\s+(?:to|for)\s+(?:[\w'\u2019-]+\s+){0,6}$/i;
 // The subject of talks or a deal is not an event of its own: "talks on a ceasefire".
-const TOPIC_BEFORE = /\b(?:agreement|talks|negotiations|discussions?|deal|dispute|commitments?|focus)\s+(?:on|over|about|for|of)\s+(?:(?:a|an|the)\s+)?(?:[\w-]+\s+)?$/i;
+const TOPIC_BEFORE = /\b(?:agreement|talks|negotiations|discussions?|deal|dispute|commitments?|focus)\s+(?:on|over|about|for|of)\s+(?:[\w-]+\s+){0,6}$/i;
 const DETERMINER_BEFORE = /\b(?:the|this|that|these|those|its|their|his|her)\s+(?:[\w'\u2019-]+\s+){0,3}$/i;
 // Triggers introduced like this are adjuncts ("demands before the meeting"), not a governor's complement.
 const TEMPORAL_BEFORE = /\b(?:before|after|during|at|since|following|ahead of|until|amid)\s+(?:(?:the|this|that|its|their|his|her|a|an)\s+)?(?:[\w'\u2019-]+\s+){0,3}$/i;
@@ -72,7 +72,8 @@ const NOT_A_MODIFIER = /^(?:as|that|and|or|but|which|who|where|when|with|by|for|
 const SEGMENT_BREAK = /[,;:()\u2014\u2013]|\s-\s|\s(?:but|while|whereas|though|although|because)\s/gi;
 const DATELINE_BEFORE = /^[\p{Lu}][\p{Lu}\s.'-]+,\s*$/u;
 const PHONE_SENSE = "phone";
-const SPEAKER_AFTER = /^\W{0,3}\s*(?:said|says|told|stated|added|insisted|warned|announced)\b/i;
+const VISIT_SENSE = "visit";
+const SPEAKER_AFTER = /^(?:,[^,.;]{0,80},)?\W{0,3}\s*(?:said|says|told|stated|added|insisted|warned|announced)\b/i;
 const SPEAKER_BEFORE = /\b(?:said|says|told|stated|added|according to)\s+(?:[\w'\u2019-]+\s+){0,4}$/i;
 const ORDINALS: Record<string, string> = { first: "1", second: "2", third: "3", fourth: "4", fifth: "5", sixth: "6", seventh: "7", eighth: "8", ninth: "9", tenth: "10" };
 const CARDINALS: Record<string, string> = { two: "2", three: "3", four: "4", five: "5", six: "6", seven: "7", eight: "8", nine: "9", ten: "10" };
@@ -146,8 +147,9 @@ function findTriggers(text: string, segments: number[]): Trigger[] {
   for (const t of triggers) {
     // "In a phone call, A and B discussed ...": the discussion is the call.
     if (hasPhoneCall && t.type === "CONSULT" && t.sense !== PHONE_SENSE) continue;
-    // Two triggers of one type in one clause name one event ("declares a ceasefire and opens corridors").
-    if (kept.some((k) => k.type === t.type && k.segment === t.segment)) continue;
+    // Two triggers of one type in one clause name one event ("declares a ceasefire and opens corridors"),
+    // except a journey and what the traveller attends ("will fly to X to attend a meeting").
+    if (kept.some((k) => k.type === t.type && k.segment === t.segment && k.sense !== VISIT_SENSE && t.sense !== VISIT_SENSE)) continue;
     const governor = [...kept].reverse().find((g) => g.entry.governs && !g.negated);
     if (governor && !t.negated && !TEMPORAL_BEFORE.test(text.slice(Math.max(0, t.start - 40), t.start))) {
       if (!governor.entry.keepsComplement) continue;
@@ -260,7 +262,7 @@ export function detectEvents(context: EventContext): EventRecord[] {
       // A country something comes from or goes to is a party, not the place ("weapons from the U.S.").
       return !(placeRecords.get(m.name)?.kind === "country" && /^from\b/i.test(match[0]));
     };
-    const speakers = local.filter((m) => m.kind !== "place" && (SPEAKER_AFTER.test(text.slice(m.end, m.end + 12)) || SPEAKER_BEFORE.test(text.slice(Math.max(0, m.start - 50), m.start))));
+    const speakers = local.filter((m) => m.kind !== "place" && (SPEAKER_AFTER.test(text.slice(m.end, m.end + 100)) || SPEAKER_BEFORE.test(text.slice(Math.max(0, m.start - 50), m.start))));
 
     triggers.forEach((t, i) => {
       const next = triggers[i + 1];
@@ -337,7 +339,7 @@ export function detectEvents(context: EventContext): EventRecord[] {
     else if (!d.dateExpression && lastDated && lastDated.sentenceIndex === d.sentenceIndex - 1 && lastDated.status === d.status && !d.anaphoric) date = lastDated.date;
     let status = d.status;
     if (status === "occurred" && date && publishedAt && date > publishedAt) status = "planned";
-    if (date && d.dateExpression) lastDated = { date, sentenceIndex: d.sentenceIndex, status };
+    if (date) lastDated = { date, sentenceIndex: d.sentenceIndex, status };
     events.push({
       start: d.evidence.start,
       end: d.evidence.end,
@@ -377,17 +379,22 @@ function anchorDate(drafts: Draft[]): string | null {
 // Within one article the bar is evidence that names the same date, place, round or person.
 const SAME_ARTICLE_THRESHOLD = 2;
 
-/** Merges mentions of the same happening within the article: back-references ("the meeting") and repeats. */
+/**
+ * Merges mentions of the same happening within the article: back-references ("the meeting"),
+ * repeats, and the specifics that follow a first definite mention ("the first high-level talks
+ * ... the meeting in Turkey on Thursday").
+ */
 function mergeWithinArticle(events: DetectedEvent[], anaphoric: boolean[], reference: string | null): DetectedEvent[] {
   const kept: DetectedEvent[] = [];
+  // Definite first mentions still waiting for the details a later mention gives.
+  const open = new Set<DetectedEvent>();
+  // A back-reference names the event, not who took part: only date, place and round can rule a candidate out.
+  const compatible = (k: DetectedEvent, event: DetectedEvent) =>
+    k.type === event.type && k.sense === event.sense && eventSimilarity({ ...summarizeEvent(k, reference), personNames: [] }, { ...summarizeEvent(event, reference), personNames: [] }) > 0;
   events.forEach((event, i) => {
     const summary = summarizeEvent(event, reference);
     let target: DetectedEvent | undefined;
-    if (anaphoric[i]) {
-      // A back-reference names the event, not who took part: only date, place and round can rule a candidate out.
-      const backReference = { ...summary, personNames: [] };
-      target = [...kept].reverse().find((k) => k.type === event.type && k.sense === event.sense && eventSimilarity(summarizeEvent(k, reference), backReference) > 0);
-    }
+    if (anaphoric[i]) target = [...kept].reverse().find((k) => compatible(k, event));
     if (!target) {
       let bestScore = SAME_ARTICLE_THRESHOLD;
       for (const k of kept) {
@@ -398,8 +405,15 @@ function mergeWithinArticle(events: DetectedEvent[], anaphoric: boolean[], refer
         }
       }
     }
-    if (target) absorb(target, event);
-    else kept.push({ ...event, participants: [...event.participants], people: [...event.people], locations: [...event.locations] });
+    if (!target) target = [...open].find((k) => compatible(k, event));
+    if (target) {
+      absorb(target, event);
+      open.delete(target);
+      return;
+    }
+    const copy = { ...event, participants: [...event.participants], people: [...event.people], locations: [...event.locations] };
+    kept.push(copy);
+    if (anaphoric[i]) open.add(copy);
   });
   for (const e of kept) e.title = titleFor(e.type, titleVerb(e), e.participants, e.place, e.status);
   return kept;
