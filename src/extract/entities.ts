@@ -2,7 +2,7 @@
 // demonyms, gazetteer places), the rest typed with context cues, and spellings merged per article.
 // Every name of a person or place comes from data (gazetteer packages, lexicon JSON), not code.
 import { countryOfDemonym, getGazetteer, type GazetteerPlace } from "./gazetteer.js";
-import { foldName, frequentWords, personNames, preferredSpelling, readLexicon, variantKey } from "./names.js";
+import { foldName, frequentWords, givenNames, personNames, preferredSpelling, readLexicon, variantKey } from "./names.js";
 import type { EntityRecords, OrganizationRecord, PersonRecord, PlaceRecord, Span } from "./types.js";
 
 export type EntityKind = "person" | "place" | "organization";
@@ -101,6 +101,11 @@ interface Word {
   joined: boolean;
 }
 
+// We've, They'll, Don't: pronouns and verbs, never names.
+const CONTRACTION = /['’](?:ve|ll|re|d|m|t)$/i;
+const SPACES = /^[ \t\u00a0]+$/;
+const isUpper = (code: number) => code >= 65 && code <= 90;
+
 // Dotted acronyms (U.S.), or words with inner apostrophes, hyphens and dots (O'Brien, Suk-yeol).
 const WORD_RE = /(?:\p{Lu}\.){2,}|[\p{L}\p{M}\p{N}]+(?:['’\-.][\p{L}\p{M}\p{N}]+)*/gu;
 
@@ -120,29 +125,25 @@ function readWords(body: string, sentences: Span[]): Word[] {
   for (const m of body.matchAll(WORD_RE)) {
     let text = m[0];
     const start = m.index;
-    let possessive = false;
-    const poss = /['’]s$/i.exec(text);
-    if (poss && text.length > 2) {
-      text = text.slice(0, -2);
-      possessive = true;
-    }
+    const possessive = text.length > 2 && (text.endsWith("'s") || text.endsWith("’s") || text.endsWith("'S"));
+    if (possessive) text = text.slice(0, -2);
     while (sentenceIndex < sentences.length && sentences[sentenceIndex].end <= start) {
       sentenceIndex++;
       closeSentence();
     }
     const sentenceStart = sentences[sentenceIndex]?.start ?? 0;
-    const gap = previousEnd < 0 ? "" : body.slice(previousEnd, start);
-    const first = sentenceWords.length === 0 || /^\s*[“"‘:(\[]\s*$/.test(body.slice(sentenceStart, start));
+    const gap = previousEnd < sentenceStart ? "" : body.slice(previousEnd, start);
     const word: Word = {
       text,
       folded: foldName(text),
       start,
       end: start + text.length,
-      capitalized: /^\p{Lu}/u.test(text),
+      capitalized: isUpper(text.charCodeAt(0)) || /^\p{Lu}/u.test(text),
       allCaps: text.length > 1 && !/\p{Ll}/u.test(text),
       possessive,
-      initial: first,
-      joined: previousEnd >= sentenceStart && /^[ \t\u00a0]+$/.test(gap),
+      // A sentence's first word, or one just after an opening quote or a colon.
+      initial: sentenceWords.length === 0 || /[“"‘:(\[]\s*$/.test(gap),
+      joined: gap.length > 0 && SPACES.test(gap),
     };
     words.push(word);
     sentenceWords.push(word);
@@ -165,6 +166,10 @@ interface Segment {
   canonical?: string;
   place?: GazetteerPlace;
 }
+
+// The longest organisation, title or place name matched as one segment.
+const MAX_NAME_WORDS = 8;
+const CURATED_RANK = 3e9;
 
 const EDGE_CONNECTOR = (lex: Lexicons, w: Word) => !w.capitalized && lex.connectors.has(w.folded);
 
@@ -197,7 +202,12 @@ function findRuns(words: Word[], lex: Lexicons): [number, number][] {
 }
 
 function isNameWord(w: Word, lex: Lexicons): boolean {
-  return w.capitalized && !lex.nonNames.has(w.folded) && !/^\p{N}/u.test(w.text);
+  return w.capitalized && !lex.nonNames.has(w.folded) && !/^\p{N}/u.test(w.text) && !CONTRACTION.test(w.text);
+}
+
+function possessiveBefore(words: Word[], from: number, to: number): boolean {
+  for (let k = from; k < to; k++) if (words[k].possessive) return true;
+  return false;
 }
 
 /** Folded text of words[from..to), hyphens as spaces, as the lexicons key names. */
@@ -218,13 +228,18 @@ function segmentRun(words: Word[], from: number, to: number, lex: Lexicons): Seg
   let i = from;
   while (i < to) {
     let matched: Segment | null = null;
-    const maxLength = Math.min(to - i, Math.max(lex.maxOrgWords, lex.maxTitleWords, 6));
+    const maxLength = Math.min(to - i, MAX_NAME_WORDS);
+    // Keys of words[i..i+length), built once, tried longest first.
+    const keys: string[] = [];
+    for (let length = 1; length <= maxLength; length++) {
+      keys.push(length === 1 ? words[i].folded : `${keys[length - 2]} ${words[i + length - 1].folded}`);
+    }
     for (let length = maxLength; length >= 1 && !matched; length--) {
       const end = i + length;
       if (EDGE_CONNECTOR(lex, words[end - 1]) || EDGE_CONNECTOR(lex, words[i])) continue;
       // Possessives end a name: "Turkey's" may end a segment but not sit inside one.
-      if (words.slice(i, end - 1).some((w) => w.possessive)) continue;
-      const key = keyOf(words, i, end);
+      if (possessiveBefore(words, i, end - 1)) continue;
+      const key = keys[length - 1];
       const org = lex.organizations.get(key);
       if (org) {
         matched = { type: "organization", from: i, to: end, canonical: org };
@@ -241,7 +256,7 @@ function segmentRun(words: Word[], from: number, to: number, lex: Lexicons): Seg
       }
       const places = gaz.byName.get(key);
       // Single words may be people's names too (Vladimir): only countries and curated regions here.
-      if (places && (length > 1 || places[0].rank >= 3e9)) {
+      if (places && (length > 1 || places[0].rank >= CURATED_RANK)) {
         matched = { type: "place", from: i, to: end, place: places[0] };
         break;
       }
@@ -290,8 +305,8 @@ function mergeOrganizations(words: Word[], segments: Segment[], lex: Lexicons): 
       continue;
     }
     let end = isHead ? seg.to : suffixAt + 1;
-    // "Ministry of Foreign Affairs of Russia": a place after "of" belongs to the name.
-    while (s + 1 < segments.length && segments[s + 1].from === end + 1 && words[end].folded === "of") {
+    // "Bank of Scotland", "Ministry of Foreign Affairs of Russia": what follows "of" belongs to the name.
+    while (s + 1 < segments.length && segments[s + 1].from === end && EDGE_CONNECTOR(lex, words[end - 1])) {
       end = segments[s + 1].to;
       s++;
     }
@@ -411,11 +426,10 @@ export function extractEntities(body: string, sentences: Span[]): ExtractedEntit
   const names = personNames();
   const gaz = getGazetteer();
   // The frequency list holds big places too (Moscow, London): those are names, not ordinary words.
-  const isWeak = (w: Word) =>
-    !w.allCaps &&
-    common.has(w.folded) &&
-    (w.initial || !names.has(w.folded)) &&
-    (gaz.byName.get(w.folded)?.[0]?.rank ?? 0) < FAMOUS_PLACE;
+  const given = givenNames();
+  const isCommon = (w: Word) =>
+    !w.allCaps && common.has(w.folded) && (gaz.byName.get(w.folded)?.[0]?.rank ?? 0) < FAMOUS_PLACE;
+  const isWeak = (w: Word) => isCommon(w) && (w.initial || !names.has(w.folded));
 
   const pending: PendingName[] = [];
   for (const [runFrom, runTo] of findRuns(words, lex)) {
@@ -427,7 +441,8 @@ export function extractEntities(body: string, sentences: Span[]): ExtractedEntit
       const end = words[seg.to - 1].end;
       switch (seg.type) {
         case "organization": {
-          if (!seg.canonical && seg.to - seg.from === 1 && isWeak(words[seg.from])) break;
+          // A bare organisation word (Bank, League) names nothing.
+          if (!seg.canonical && seg.to - seg.from === 1) break;
           const canonical = seg.canonical ?? stripArticle(surface);
           const name = store.organization(canonical, stripArticle(surface));
           store.mention(start + (surface.length - stripArticle(surface).length), end, "organization", name, "name");
@@ -459,8 +474,14 @@ export function extractEntities(body: string, sentences: Span[]): ExtractedEntit
     }
     const first = words[p.from];
     const firstPlace = gaz.byName.get(first.folded)?.[0];
-    const looksLikeName = words.slice(p.from, p.to).every((w) => !w.allCaps && !isWeak(w));
-    const placeFirst = firstPlace && firstPlace.rank >= BIG_CITY && !names.has(first.folded);
+    // Without a cue, a name is words that are no ordinary English words, a given name aside:
+    // Harry Potter passes (wrongly), Grand Slam and Six Nations do not.
+    const looksLikeName = words
+      .slice(p.from, p.to)
+      .every((w, k) => !w.allCaps && !isWeak(w) && (!isCommon(w) || (k === 0 && given.has(w.folded))));
+    const lastPlace = gaz.byName.get(words[p.to - 1].folded)?.[0];
+    const placeFirst =
+      (firstPlace && firstPlace.rank >= BIG_CITY && !given.has(first.folded)) || (lastPlace && lastPlace.rank >= BIG_CITY);
     // In a headline-cased line capitals prove nothing: "Why Putin Cares".
     const headline = words.slice(p.from, p.to).every((w) => w.initial);
     if (p.personCue || (looksLikeName && !placeFirst && !headline)) {
@@ -488,7 +509,7 @@ export function extractEntities(body: string, sentences: Span[]): ExtractedEntit
       store.mention(w.start, w.end, "organization", store.organization(acronymOrg, w.text), "acronym");
       continue;
     }
-    const place = acceptPlace(words, p.from, isWeak, pending);
+    const place = acceptPlace(words, p.from, isCommon, pending);
     if (place) {
       store.mention(w.start, w.end, "place", store.place(w.text, place), "name");
       continue;
@@ -589,20 +610,20 @@ function lowercaseRole(words: Word[], nameStart: number, lex: Lexicons): string 
 function acceptPlace(
   words: Word[],
   index: number,
-  isWeak: (w: Word) => boolean,
+  isCommon: (w: Word) => boolean,
   pending: PendingName[],
 ): GazetteerPlace | null {
   const w = words[index];
   const place = getGazetteer().byName.get(w.folded)?.[0];
   if (!place) return null;
-  if (place.kind === "country" || place.rank >= 3e9) return place;
+  if (place.kind === "country" || place.rank >= CURATED_RANK) return place;
   const before = index > 0 ? words[index - 1] : null;
   const locative = !!before && LOCATIVES.has(before.text);
   // Another pending name right before or after, joined by "and" or a comma: a list of places.
   const listed = pending.some(
     (p) => p.to - p.from === 1 && Math.abs(p.from - index) <= 2 && p.from !== index && getGazetteer().byName.has(words[p.from].folded),
   );
-  if (isWeak(w)) return locative && place.rank >= BIG_CITY && !w.initial ? place : null;
+  if (isCommon(w)) return locative && place.rank >= BIG_CITY && !w.initial ? place : null;
   if (place.rank >= BIG_CITY) return place;
   // An upper-case dateline opens the story: "ISTANBUL, March 28 (Agency) -".
   const dateline = w.allCaps && w.initial && w.text.length >= 4;

@@ -119,6 +119,12 @@ function buildGazetteer(): Gazetteer {
     }
   }
 
+  const countryAliases = readLexicon<{ aliases: Record<string, string> }>("country-aliases.json").aliases;
+  for (const [alias, code] of Object.entries(countryAliases)) {
+    const country = countries.get(code);
+    if (country) add(alias, country);
+  }
+
   for (const r of readLexicon<{ regions: LexiconRegion[] }>("regions.json").regions) {
     const place: GazetteerPlace = { ...r, rank: REGION_LEXICON_RANK };
     for (const alias of [r.name, ...r.aliases]) add(alias, place);

