@@ -441,8 +441,8 @@ export function extractEntities(body: string, sentences: Span[]): ExtractedEntit
       const end = words[seg.to - 1].end;
       switch (seg.type) {
         case "organization": {
-          // A bare organisation word (Bank, League) names nothing.
-          if (!seg.canonical && seg.to - seg.from === 1) break;
+          // A bare organisation word (the Bank, League) names nothing.
+          if (!seg.canonical && !/\s/.test(stripArticle(surface))) break;
           const canonical = seg.canonical ?? stripArticle(surface);
           const name = store.organization(canonical, stripArticle(surface));
           store.mention(start + (surface.length - stripArticle(surface).length), end, "organization", name, "name");
@@ -509,7 +509,8 @@ export function extractEntities(body: string, sentences: Span[]): ExtractedEntit
       store.mention(w.start, w.end, "organization", store.organization(acronymOrg, w.text), "acronym");
       continue;
     }
-    const place = acceptPlace(words, p.from, isCommon, pending);
+    const titled = p.role !== null || (p.from > 0 && lex.honorifics.has(words[p.from - 1].folded));
+    const place = titled ? null : acceptPlace(words, p.from, isCommon, pending);
     if (place) {
       store.mention(w.start, w.end, "place", store.place(w.text, place), "name");
       continue;
@@ -623,7 +624,7 @@ function acceptPlace(
   const listed = pending.some(
     (p) => p.to - p.from === 1 && Math.abs(p.from - index) <= 2 && p.from !== index && getGazetteer().byName.has(words[p.from].folded),
   );
-  if (isCommon(w)) return locative && place.rank >= BIG_CITY && !w.initial ? place : null;
+  if (isCommon(w)) return (locative || place.kind !== "city") && place.rank >= BIG_CITY && !w.initial ? place : null;
   if (place.rank >= BIG_CITY) return place;
   // An upper-case dateline opens the story: "ISTANBUL, March 28 (Agency) -".
   const dateline = w.allCaps && w.initial && w.text.length >= 4;

@@ -165,8 +165,10 @@ const COLUMNS_AFTER_POPULATION = 4;
 // A capital, a lowercase letter, then letters, spaces, hyphens or apostrophes; \xc3-\xc5 lead
 // the UTF-8 bytes of accented Latin letters (U+00C0-U+017F), \x80-\xbf follow them.
 const LATIN_NAME_BYTES = /^[A-Z][a-z\xc3-\xc5][a-zA-Z\xc3-\xc5\x80-\xbf' .\-]*$/;
-// Sections of cities, historical, abandoned and destroyed places are no answer for a name in the news.
-const SKIPPED_FEATURES = new Set(["PPLX", "PPLH", "PPLQ", "PPLW", "PPLCH"]);
+// Historical, abandoned and destroyed places are no answer for a name in the news.
+const SKIPPED_FEATURES = new Set(["PPLH", "PPLQ", "PPLW", "PPLCH"]);
+// Seats of administrative divisions often lack a population figure (Twickenham): rank them as towns.
+const UNKNOWN_SEAT_POPULATION = MIN_CITY_POPULATION;
 
 // The file is 23 MB, mostly alternate names in other scripts. Decoding it as Latin-1 is a plain
 // copy; the few fields used are re-decoded as UTF-8 when they hold non-ASCII bytes. Rows under
@@ -183,11 +185,15 @@ function addCities(add: (alias: string, place: GazetteerPlace, alternate?: boole
     lineStart = lineEnd + 1;
     let populationEnd = lineEnd;
     for (let i = 0; i < COLUMNS_AFTER_POPULATION; i++) populationEnd = text.lastIndexOf("\t", populationEnd - 1);
-    const population = Number(text.slice(text.lastIndexOf("\t", populationEnd - 1) + 1, populationEnd)) || 0;
-    if (population < MIN_CITY_POPULATION || populationEnd <= line) continue;
+    let population = Number(text.slice(text.lastIndexOf("\t", populationEnd - 1) + 1, populationEnd)) || 0;
+    if ((population > 0 && population < MIN_CITY_POPULATION) || populationEnd <= line) continue;
     const columns = text.slice(line, populationEnd).split("\t");
     const feature = columns[FEATURE];
     if (SKIPPED_FEATURES.has(feature)) continue;
+    if (population === 0) {
+      if (!feature.startsWith("PPLA")) continue;
+      population = UNKNOWN_SEAT_POPULATION;
+    }
     const name = utf8(columns[NAME]);
     const place: GazetteerPlace = {
       name,
