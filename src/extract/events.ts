@@ -68,7 +68,9 @@ const ONGOING_CUE = /\b(?:underway|under way|ongoing|continuing|still)\b/i;
 const PROGRESSIVE_BEFORE = /\b(?:is|are|been|was|were)\s+(?:\w+ly\s+)?$/i;
 // A place after one of these (and at most a few modifiers: "in Turkey's coastal ... province") is where the event happens.
 const LOCATIVE_PREPOSITION = /(?:\b(?:in|at|near|outside|inside|from|across|throughout|(?:fly|flew|flies|flying|travel\w*|trip|visit\w*|arriv\w*|head\w*|went|go|goes|going) to)|\b(?:city|town|region|province|village|capital|port|area|areas|district|metropolis) of)\s+((?:[\w'\u2019.-]+\s+){0,4})$/i;
-const NOT_A_MODIFIER = /^(?:as|that|and|or|but|which|who|where|when|with|by|for|on|is|are|was|were|has|have|had|said|will|war|\w+ing|\w+ed)$/i;
+const NOT_A_MODIFIER = /^(?:as|that|and|or|but|which|who|where|when|with|by|for|on|in|at|of|to|from|into|between|among|against|over|since|is|are|was|were|has|have|had|said|will|war|\w+ing|\w+ed)$/i;
+// Only these say when a later-mentioned event took place for an earlier one ("said after the meeting on Thursday").
+const SAME_TIME_BEFORE = /\b(?:after|during|at|following)\s+(?:(?:the|this|that|its|their|his|her|a|an)\s+)?(?:[\w'\u2019-]+\s+){0,3}$/i;
 const SEGMENT_BREAK = /[,;:()\u2014\u2013]|\s-\s|\s(?:but|while|whereas|though|although|because)\s/gi;
 const DATELINE_BEFORE = /^[\p{Lu}][\p{Lu}\s.'-]+,\s*$/u;
 const PHONE_SENSE = "phone";
@@ -133,7 +135,7 @@ function findTriggers(text: string, segments: number[]): Trigger[] {
     const preceding = text.slice(Math.max(0, t.start - 70), t.start);
     if (GOAL_BEFORE.test(preceding) || TOPIC_BEFORE.test(preceding)) continue;
     if (NEGATION_BEFORE.test(before.slice(-40))) {
-      if (!NEGATABLE_TYPES.has(t.type) || DETERMINER_BEFORE.test(before)) continue;
+      if (!NEGATABLE_TYPES.has(t.type) || t.entry.isNoun(text.slice(t.start, t.end))) continue;
       t.negated = true;
       t.type = "REJECT";
       t.sense = "rejection";
@@ -166,7 +168,7 @@ function statusOf(text: string, t: Trigger, segmentStart: number, segmentEnd: nu
   if (ONGOING_CUE.test(segment) || (/ing$/i.test(text.slice(t.start, t.end)) && PROGRESSIVE_BEFORE.test(before))) return "ongoing";
   if (t.negated) return "occurred";
   if (FUTURE_BEFORE.test(before) || FUTURE_AFTER.test(text.slice(t.end, segmentEnd + 40))) return "planned";
-  if (t.complementOf && !t.entry.noun && !DETERMINER_BEFORE.test(before)) return "planned";
+  if (t.complementOf && !t.entry.isNoun(text.slice(t.start, t.end))) return "planned";
   return "occurred";
 }
 
@@ -189,7 +191,7 @@ function dateFor(text: string, t: Trigger, next: Trigger | undefined, dates: Dat
   if (after) return after;
   const before = ownDates.filter((d) => d.end <= t.start).pop();
   if (before) return before;
-  if (next && next.complementOf !== t && TEMPORAL_BEFORE.test(text.slice(Math.max(0, next.start - 40), next.start))) {
+  if (next && next.complementOf !== t && SAME_TIME_BEFORE.test(text.slice(Math.max(0, next.start - 40), next.start))) {
     return ownDates.find((d) => d.start >= t.end) ?? null;
   }
   return null;
@@ -253,10 +255,19 @@ export function detectEvents(context: EventContext): EventRecord[] {
     for (let i = mentionCursor; i < mentions.length && mentions[i].start < sentence.end; i++) {
       local.push({ ...mentions[i], start: mentions[i].start - sentence.start, end: mentions[i].end - sentence.start });
     }
-    const isLocative = (m: EntityMention) => {
-      if (m.kind !== "place") return false;
+    const locativeCache = new Map<EntityMention, boolean>();
+    const isLocative = (m: EntityMention): boolean => {
+      if (!locativeCache.has(m)) locativeCache.set(m, locativeAt(m));
+      return locativeCache.get(m)!;
+    };
+    const locativeAt = (m: EntityMention): boolean => {
+      // "Russian shelling": a demonym names a party, never where something happens.
+      if (m.kind !== "place" || m.via === "demonym") return false;
       // "Turkey's coastal Antalya province", "the Russia-Ukraine war": the place only modifies another word.
       if (/^(?:['\u2019]s?\b|-\w)/.test(text.slice(m.end, m.end + 3))) return false;
+      // "in the cities of Istanbul or Ankara": a place listed after a locative place is one too.
+      const previous = local.filter((p) => p.kind === "place" && p.end <= m.start).pop();
+      if (previous && /^\s*(?:,|and|or|, and|, or)\s*$/.test(text.slice(previous.end, m.start)) && isLocative(previous)) return true;
       const match = LOCATIVE_PREPOSITION.exec(text.slice(Math.max(0, m.start - 80), m.start));
       if (!match || match[1].split(/\s+/).filter(Boolean).some((w) => NOT_A_MODIFIER.test(w))) return false;
       // A country something comes from or goes to is a party, not the place ("weapons from the U.S.").
@@ -278,7 +289,8 @@ export function detectEvents(context: EventContext): EventRecord[] {
       // Place: a place named after a locative preposition in the trigger's scope, else earlier in its segment.
       const locatives = local.filter(isLocative);
       let placeMentions = locatives.filter((m) => m.start >= scopeStart && m.start < scopeEnd);
-      if (placeMentions.length === 0) placeMentions = locatives.filter((m) => m.start >= segmentStart && m.end <= t.start);
+      // Else one named before it and after the previous trigger ("Hosted in X, this was the meeting").
+      if (placeMentions.length === 0) placeMentions = locatives.filter((m) => m.start >= (i > 0 ? triggers[i - 1].end : 0) && m.end <= t.start);
       const placeCandidates = [...new Map(placeMentions.map((m) => [m.name, m])).values()].map((m) => {
         const record = placeRecords.get(m.name);
         return { name: m.name, kind: record?.kind ?? null, country: record?.country ?? null, at: m.start };
@@ -300,8 +312,9 @@ export function detectEvents(context: EventContext): EventRecord[] {
       const people = [...new Set(taking.filter((m) => m.kind === "person").map((m) => m.name))];
 
       const sentenceStatus = statusOf(text, t, segmentStart, segmentEnd);
-      const hasOwnDetail = (dateExpression && dateExpression.start >= t.start - 30) || placeMentions.some((m) => m.start > t.start) || round;
-      const anaphoric = DETERMINER_BEFORE.test(before.slice(-40)) && !hasOwnDetail;
+      // Details right at the trigger make it a new mention ("the talks on Monday in Belarus"), not a back-reference.
+      const hasOwnDetail = (dateExpression && dateExpression.start >= t.start - 30 && dateExpression.start - t.end < 80) || placeMentions.some((m) => m.start > t.start && m.start - t.end < 50) || round;
+      const anaphoric = t.entry.isNoun(text.slice(t.start, t.end)) && DETERMINER_BEFORE.test(before.slice(-40)) && !hasOwnDetail;
       const evidenceStart = Math.min(segmentStart, t.start);
       const evidenceEnd = Math.max(segmentEnd, t.end, dateExpression && dateExpression.start >= t.end && dateExpression.start < scopeEnd ? dateExpression.end : 0);
       const raw = text.slice(evidenceStart, evidenceEnd);
@@ -330,16 +343,21 @@ export function detectEvents(context: EventContext): EventRecord[] {
   const reference = publishedAt ?? anchorDate(drafts);
   const events: DetectedEvent[] = [];
   const anaphoric: boolean[] = [];
-  let lastDated: { date: string; sentenceIndex: number; status: EventStatus } | null = null;
+  // The date a sentence passes on to the next: its first event's, for at most two sentences.
+  let lastDated = null as { date: string; sentenceIndex: number; status: EventStatus; hops: number } | null;
   for (const d of drafts) {
     const tense: Tense = d.status === "planned" ? "future" : "past";
     let date = d.dateExpression ? resolveExpression(d.dateExpression, reference, tense) : null;
     if (!d.dateExpression && d.offsetExpression?.offset && lastDated) date = addDays(lastDated.date, d.offsetExpression.offset.days);
     // A sentence that gives no date continues the one before it when that one did.
-    else if (!d.dateExpression && lastDated && lastDated.sentenceIndex === d.sentenceIndex - 1 && lastDated.status === d.status && !d.anaphoric) date = lastDated.date;
+    else if (!d.dateExpression && lastDated && lastDated.sentenceIndex === d.sentenceIndex - 1 && lastDated.status === d.status && lastDated.hops < 2 && !d.anaphoric) {
+      date = lastDated.date;
+    }
     let status = d.status;
     if (status === "occurred" && date && publishedAt && date > publishedAt) status = "planned";
-    if (date) lastDated = { date, sentenceIndex: d.sentenceIndex, status };
+    if (date && lastDated?.sentenceIndex !== d.sentenceIndex) {
+      lastDated = { date, sentenceIndex: d.sentenceIndex, status, hops: d.dateExpression ? 0 : lastDated ? lastDated.hops + 1 : 0 };
+    }
     events.push({
       start: d.evidence.start,
       end: d.evidence.end,
@@ -390,7 +408,9 @@ function mergeWithinArticle(events: DetectedEvent[], anaphoric: boolean[], refer
   const open = new Set<DetectedEvent>();
   // A back-reference names the event, not who took part: only date, place and round can rule a candidate out.
   const compatible = (k: DetectedEvent, event: DetectedEvent) =>
-    k.type === event.type && k.sense === event.sense && eventSimilarity({ ...summarizeEvent(k, reference), personNames: [] }, { ...summarizeEvent(event, reference), personNames: [] }) > 0;
+    k.type === event.type &&
+    k.sense === event.sense &&
+    eventSimilarity({ ...summarizeEvent(k, reference), personNames: [] }, { ...summarizeEvent(event, reference), personNames: [], status: k.status }) > 0;
   events.forEach((event, i) => {
     const summary = summarizeEvent(event, reference);
     let target: DetectedEvent | undefined;

@@ -1,8 +1,8 @@
 // Whether two event descriptions can be the same real-world happening, and how strongly the
 // evidence says so. Shared by the per-article merge (events.ts) and the cross-article
 // matching and clustering (src/ingest/match.ts).
-import { daysBetween } from "../dates.js";
-import type { EventRecord, EventStatus, PloverType } from "../types.js";
+import { daysBetween, parseIso } from "../dates.js";
+import type { DateHint, EventRecord, EventStatus, PloverType } from "../types.js";
 
 /** What matching needs to know about an event, whether just extracted or stored. */
 export interface EventSummary {
@@ -13,6 +13,8 @@ export interface EventSummary {
   /** Ordinal of a round of talks ("3"), or a series of rounds ("x3"). */
   round: string | null;
   date: string | null;
+  /** What the report says of an unresolved date (a weekday, a day of a month). */
+  dateHint: DateHint | null;
   status: EventStatus;
   placeName: string | null;
   /** ISO country of the place when known, to tell a city from the country it is in. */
@@ -43,6 +45,18 @@ export const MATCH_THRESHOLD = 2;
 
 const lower = (names: string[]) => new Set(names.map((n) => n.toLowerCase()));
 const overlap = (a: Set<string>, b: Set<string>) => [...a].filter((x) => b.has(x)).length;
+
+/** Whether a date fits what a report said of it (its weekday, or its day of the month). */
+export function hintFits(hint: DateHint, date: string): boolean {
+  const d = parseIso(date);
+  if (hint.month !== null && hint.day !== null) return d.getUTCMonth() + 1 === hint.month && d.getUTCDate() === hint.day;
+  return hint.weekday === null || d.getUTCDay() === hint.weekday;
+}
+
+function hintsAgree(a: DateHint, b: DateHint): boolean {
+  if (a.month !== null && b.month !== null) return a.month === b.month && a.day === b.day;
+  return a.weekday === null || b.weekday === null || a.weekday === b.weekday;
+}
 
 /** Whether an undated event reported between `first` and `last` may have happened on `date`. */
 function dateFitsReports(date: string, status: EventStatus, first: string | null, last: string | null): boolean {
@@ -75,6 +89,13 @@ export function eventSimilarity(a: EventSummary, b: EventSummary): number {
   } else if (a.date || b.date) {
     const [dated, undated] = a.date ? [a, b] : [b, a];
     if (!dateFitsReports(dated.date!, undated.status, undated.firstReportedAt, undated.lastReportedAt)) return 0;
+    if (undated.dateHint) {
+      if (!hintFits(undated.dateHint, dated.date!)) return 0;
+      score += 2;
+    }
+  } else if (a.dateHint && b.dateHint) {
+    if (!hintsAgree(a.dateHint, b.dateHint)) return 0;
+    score += 2;
   } else if (a.firstReportedAt && b.firstReportedAt) {
     const span = Math.max(Math.abs(daysBetween(a.firstReportedAt, b.lastReportedAt!)), Math.abs(daysBetween(b.firstReportedAt, a.lastReportedAt!)));
     if (span > Math.max(UNDATED_SPAN_DAYS[a.status], UNDATED_SPAN_DAYS[b.status])) return 0;
@@ -96,14 +117,16 @@ export function eventSimilarity(a: EventSummary, b: EventSummary): number {
   const peopleA = lower(a.personNames);
   const peopleB = lower(b.personNames);
   const sharedPeople = overlap(peopleA, peopleB);
-  // Different people doing the same kind of thing are different happenings.
-  if (peopleA.size > 0 && peopleB.size > 0 && sharedPeople === 0) return 0;
+  // Different people doing the same kind of thing are likely different happenings, unless
+  // the date, place or round say otherwise (reports quote different officials).
+  if (peopleA.size > 0 && peopleB.size > 0 && sharedPeople === 0) score -= 2;
   score += Math.min(3, sharedPeople * 1.5);
   const sharedParties = overlap(lower(a.participantNames), lower(b.participantNames));
   score += Math.min(1, sharedParties * 0.5);
   if (a.round && a.round === b.round) score += 2;
   if (a.sense && a.sense === b.sense) score += 0.5;
-  return score;
+  // Never 0: that is reserved for "cannot be the same happening".
+  return Math.max(score, Number.EPSILON);
 }
 
 /** Whether two events are, on the evidence, the same real-world happening. */
@@ -123,6 +146,7 @@ export function mergeSummaries(a: EventSummary, b: EventSummary): EventSummary {
     mode: a.mode ?? b.mode,
     round: a.round ?? b.round,
     date: a.date ?? b.date,
+    dateHint: a.date ?? b.date ? null : (a.dateHint ?? b.dateHint),
     status: a.status,
     placeName: finerPlace.placeName,
     placeCountry: finerPlace.placeCountry,
@@ -144,6 +168,7 @@ export function summarizeEvent(event: EventRecord, reportedAt: string | null): E
     mode: event.mode,
     round: event.round ?? null,
     date: event.date,
+    dateHint: event.dateHint ?? null,
     status: event.status,
     placeName: event.place,
     placeCountry: event.placeCountry ?? null,

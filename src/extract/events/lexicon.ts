@@ -10,6 +10,7 @@ interface LexiconEntryData {
   terms: string[];
   mode?: string;
   noun?: boolean;
+  nouns?: string[];
   governs?: boolean;
   keepsComplement?: boolean;
   needs?: string;
@@ -24,13 +25,20 @@ export interface TriggerEntry {
   /** Verb phrase for generated titles ("meet", "impose sanctions"). */
   title: string;
   mode: string | null;
-  noun: boolean;
+  /** Whether a matched text is a noun (a determiner before a noun can make it a back-reference). */
+  isNoun: (matched: string) => boolean;
   governs: boolean;
   keepsComplement: boolean;
   pattern: RegExp;
   needs: RegExp | null;
   notBefore: RegExp | null;
   notAfter: RegExp | null;
+}
+
+function nounTest(nouns: string[]): (matched: string) => boolean {
+  if (nouns.length === 0) return () => false;
+  const pattern = new RegExp(`^(?:${nouns.join("|")})$`, "i");
+  return (matched) => pattern.test(matched.replace(/\s+/g, " "));
 }
 
 function compile(entry: LexiconEntryData): TriggerEntry {
@@ -41,7 +49,7 @@ function compile(entry: LexiconEntryData): TriggerEntry {
     sense: entry.sense,
     title: entry.title,
     mode: entry.mode ?? null,
-    noun: entry.noun ?? false,
+    isNoun: entry.noun ? () => true : nounTest(entry.nouns ?? []),
     governs: entry.governs ?? false,
     keepsComplement: entry.keepsComplement ?? false,
     pattern: new RegExp(`(?<![\\w-])(?:${terms.join("|")})(?![\\w-])`, "gi"),
