@@ -7,7 +7,7 @@ import { openStore } from "./db/client.js";
 import { toContractRecord } from "./extract/format.js";
 import { extractArticle } from "./extract/index.js";
 import { articleInputFromFile } from "./extract/input.js";
-import { clusterEvents } from "./ingest/match.js";
+import { clusterEvents, resolveDatesAcrossBatch } from "./ingest/match.js";
 import { IngestError } from "./ingest/errors.js";
 import { collectArticleFiles, readArticleFile } from "./ingest/files.js";
 import { ingestArticle } from "./ingest/pipeline.js";
@@ -23,14 +23,18 @@ program
   .action((files: string[]) => {
     const articles = files.map((file) => ({ name: basename(file), extracted: extractArticle(articleInputFromFile(file, readFileSync(file, "utf8"))) }));
     // Cluster ids span the batch: the same happening reported by several articles shares one id.
+    // Other reports of the same happening also date what an undated article leaves open.
     const batch = articles.flatMap(({ name, extracted }) =>
-      extracted.events.map((event, i) => ({ key: `${name}#${i}`, event, reportedAt: extracted.publishedAt })),
+      extracted.events.map((event, i) => ({ key: `${name}#${i}`, article: name, event, reportedAt: extracted.publishedAt })),
     );
-    const ids = clusterEvents(batch);
+    const dated = resolveDatesAcrossBatch(batch);
+    const ids = clusterEvents(batch.map((item, i) => ({ ...item, event: dated[i] })));
     let next = 0;
     for (const { name, extracted } of articles) {
-      const clusterIds = extracted.events.map(() => ids[next++]);
-      process.stdout.write(JSON.stringify(toContractRecord(name, extracted, clusterIds)) + "\n");
+      const first = next;
+      next += extracted.events.length;
+      const events = dated.slice(first, next);
+      process.stdout.write(JSON.stringify(toContractRecord(name, { ...extracted, events }, ids.slice(first, next))) + "\n");
     }
   });
 

@@ -3,14 +3,17 @@
 // `eventSimilarity` / `eventsMatch` against stored event summaries, the `extract` CLI calls
 // `clusterEvents` on a whole batch.
 import { createHash } from "node:crypto";
-import { eventSimilarity, eventsMatch, MATCH_THRESHOLD, mergeSummaries, summarizeEvent, type EventSummary } from "../extract/events/compare.js";
+import { resolveHint } from "../extract/dates.js";
+import { eventSimilarity, eventsMatch, hintFits, MATCH_THRESHOLD, mergeSummaries, summarizeEvent, type EventSummary } from "../extract/events/compare.js";
 import type { EventRecord } from "../extract/types.js";
 
 export { eventSimilarity, eventsMatch, MATCH_THRESHOLD, mergeSummaries, summarizeEvent, type EventSummary };
 
-/** One event of a batch: `key` must identify it independently of batch order (e.g. "article#offset"). */
+/** One event of a batch: `key` must identify it independently of batch order (e.g. "article#index"). */
 export interface BatchEvent {
   key: string;
+  /** The article reporting it. */
+  article: string;
   event: EventRecord;
   reportedAt: string | null;
 }
@@ -101,4 +104,32 @@ export function clusterEvents(items: BatchEvent[]): string[] {
     ids.set(root, parts.filter(Boolean).join("-"));
   }
   return items.map((_, i) => ids.get(clusterOf[i])!);
+}
+
+/**
+ * Dates for events whose article gives no date to resolve them against ("on Thursday" in an
+ * undated story): when such an event is the same happening as dated reports elsewhere in the
+ * batch, that date anchors the article, and all its weekday and day-of-month dates resolve
+ * against it. Returns the events, dated where the batch allows.
+ */
+export function resolveDatesAcrossBatch(items: BatchEvent[]): EventRecord[] {
+  const ids = clusterEvents(items);
+  const clusterDates = new Map<string, string>();
+  items.forEach((item, i) => {
+    if (item.event.date && !clusterDates.has(ids[i])) clusterDates.set(ids[i], item.event.date);
+  });
+  const anchors = new Map<string, string>();
+  items.forEach((item, i) => {
+    const hint = item.event.dateHint;
+    const date = clusterDates.get(ids[i]);
+    if (item.event.date || !hint || !date || !hintFits(hint, date)) return;
+    const current = anchors.get(item.article);
+    if (!current || date > current) anchors.set(item.article, date);
+  });
+  return items.map((item) => {
+    const anchor = anchors.get(item.article);
+    const hint = item.event.dateHint;
+    if (!anchor || !hint || item.event.date) return item.event;
+    return { ...item.event, date: resolveHint(hint, anchor, item.event.status === "planned" ? "future" : "past"), dateHint: null };
+  });
 }
