@@ -67,8 +67,22 @@ function removeElements(html: string, tag: string, keep: (openTag: string) => bo
   return parts.join("");
 }
 
+/** Nesting deeper than any real page: Readability's cost grows with the square of it. */
+const MAX_READABLE_DEPTH = 400;
+
+function depthExceeds(root: DomNode, limit: number): boolean {
+  const stack: [DomNode, number][] = [[root, 0]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (depth > limit) return true;
+    for (const child of node.children as unknown as DomNode[]) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
 function lightenHtml(html: string): string {
-  let light = html;
+  // Long runs of one entity (spacer &nbsp;s) become one DOM text node each; one is enough.
+  let light = html.replace(/(&#?\w{1,10};)(?:\s*\1){15,}/g, "$1");
   for (const tag of HEAVY_ELEMENTS) {
     light = removeElements(light, tag, (openTag) => tag === "script" && /application\/ld\+json/i.test(openTag));
   }
@@ -271,6 +285,7 @@ export function htmlToArticle(html: string): HtmlArticle {
   let content = "";
   let readabilityTime: string | null = null;
   try {
+    if (depthExceeds(document.documentElement, MAX_READABLE_DEPTH)) throw new Error("page nested too deeply");
     const article = new Readability(document as unknown as Document, {}).parse();
     if (article?.content) {
       const body = parseHTML(`<!doctype html><html><body>${article.content}</body></html>`).document.body;
@@ -279,7 +294,8 @@ export function htmlToArticle(html: string): HtmlArticle {
       readabilityTime = article.publishedTime ?? null;
     }
   } catch {
-    // Readability gives up on some documents; the page's body text is the fallback below.
+    // Readability gives up on some documents, and too deep ones are not given to it; the page's
+    // body text is the fallback below.
   }
   if (content === "" && document.body) content = blockText(document.body);
   const publishedAt = metadataDate ?? dateFromMetadataValue(readabilityTime) ?? labelledDate(pageText);
