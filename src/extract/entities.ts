@@ -133,16 +133,19 @@ function readWords(body: string, sentences: Span[]): Word[] {
     }
     const sentenceStart = sentences[sentenceIndex]?.start ?? 0;
     const gap = previousEnd < sentenceStart ? "" : body.slice(previousEnd, start);
+    const code = text.charCodeAt(0);
+    const capitalized = isUpper(code) || (code > 127 && /^\p{Lu}/u.test(text));
     const word: Word = {
       text,
-      folded: foldName(text),
+      // Only capitalised words are looked up in lexicons; lowercase ones are compared as they are.
+      folded: capitalized ? foldName(text) : text,
       start,
       end: start + text.length,
-      capitalized: isUpper(text.charCodeAt(0)) || /^\p{Lu}/u.test(text),
-      allCaps: text.length > 1 && !/\p{Ll}/u.test(text),
+      capitalized,
+      allCaps: capitalized && text.length > 1 && !/\p{Ll}/u.test(text),
       possessive,
       // A sentence's first word, or one just after an opening quote or a colon.
-      initial: sentenceWords.length === 0 || /[“"‘:(\[]\s*$/.test(gap),
+      initial: sentenceWords.length === 0 || (gap.length > 1 && /[“"‘:(\[]\s*$/.test(gap)),
       joined: gap.length > 0 && SPACES.test(gap),
     };
     words.push(word);
