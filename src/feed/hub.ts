@@ -96,9 +96,14 @@ export class FeedHub {
 
   constructor(private readonly store: Store) {}
 
-  async start(): Promise<void> {
+  /** The sequence number of the newest committed feed entry (0 when the feed is empty). */
+  async latestSeq(): Promise<number> {
     const [row] = await this.store.rows<{ seq: string | number | null }>("select max(seq) as seq from feed_entries");
-    this.lastSeq = Number(row?.seq ?? 0);
+    return Number(row?.seq ?? 0);
+  }
+
+  async start(): Promise<void> {
+    this.lastSeq = await this.latestSeq();
     this.unlisten = await this.store.listen(
       FEED_CHANNEL,
       () => void this.poll(),
@@ -151,37 +156,50 @@ export class FeedHub {
 
   /**
    * Entries matching the filter: first those after `afterSeq` from the log, then live ones,
-   * each exactly once and in sequence order.
+   * each exactly once and in sequence order. A plain iterator rather than an async generator,
+   * so that a client's unsubscribe ends it at once even while it waits for the next entry.
    */
-  async *subscribe(filter: FeedFilter, signal?: AbortSignal): AsyncGenerator<FeedEntry> {
+  subscribe(filter: FeedFilter): AsyncIterableIterator<FeedEntry> {
     const subscriber = new Subscriber(filter);
     // Registered before the replay reads the log, so nothing committed meanwhile is missed.
     this.subscribers.add(subscriber);
-    const onAbort = () => subscriber.close();
-    signal?.addEventListener("abort", onAbort);
-    try {
-      let delivered = filter.afterSeq ?? 0;
-      if (filter.afterSeq != null) {
-        for (;;) {
-          const rows = await this.readAfter(delivered);
-          for (const entry of rows) {
-            delivered = entry.seq;
-            if (matches(entry, filter)) yield entry;
-          }
-          if (rows.length < PAGE) break;
+    let delivered = filter.afterSeq ?? 0;
+    let replay: FeedEntry[] = [];
+    let replaying = filter.afterSeq != null;
+    const finish = (): IteratorResult<FeedEntry> => {
+      this.subscribers.delete(subscriber);
+      subscriber.close();
+      return { done: true, value: undefined };
+    };
+    const next = async (): Promise<IteratorResult<FeedEntry>> => {
+      while (replaying && !subscriber.closed) {
+        const entry = replay.shift();
+        if (entry) {
+          delivered = entry.seq;
+          if (matches(entry, filter)) return { done: false, value: entry };
+          continue;
         }
+        replay = await this.readAfter(delivered);
+        if (replay.length === 0) replaying = false;
       }
       for (;;) {
         const entry = await subscriber.next();
-        if (!entry) return;
+        if (!entry) return finish();
         if (entry.seq <= delivered) continue;
         delivered = entry.seq;
-        yield entry;
+        return { done: false, value: entry };
       }
-    } finally {
-      signal?.removeEventListener("abort", onAbort);
-      this.subscribers.delete(subscriber);
-      subscriber.close();
-    }
+    };
+    return {
+      next,
+      return: async () => finish(),
+      throw: async (error: unknown) => {
+        finish();
+        throw error;
+      },
+      [Symbol.asyncIterator]() {
+        return this;
+      },
+    };
   }
 }

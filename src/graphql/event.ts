@@ -1,4 +1,5 @@
 import { type SQL, eq, gte, lte, sql } from "drizzle-orm";
+import { GraphQLError } from "graphql";
 import { events } from "../db/schema.js";
 import { EVENT_STATUSES, PLOVER_TYPES } from "../extract/types.js";
 import { decodeFeedCursor, encodeFeedCursor, type FeedEntry, type FeedKind } from "../feed/hub.js";
@@ -153,13 +154,22 @@ function feedSubscription(kinds: FeedKind[], description: string) {
       },
       subscribe: (_root, args, ctx) => {
         const afterSeq = args.after != null ? decodeFeedCursor(args.after) : null;
-        if (args.after != null && afterSeq === null) throw new Error(`Not a feed cursor: ${JSON.stringify(args.after)}`);
+        if (args.after != null && afterSeq === null) {
+          throw new GraphQLError(`Not a feed cursor: ${JSON.stringify(args.after)}`, { extensions: { code: "BAD_USER_INPUT" } });
+        }
         return ctx.feed.subscribe({ kinds, type: args.type, participant: args.participant, place: args.place, afterSeq });
       },
       resolve: (entry) => entry,
     }),
   );
 }
+
+builder.queryField("eventFeedCursor", (t) =>
+  t.string({
+    description: "The feed's current position: subscribe with `after` set to it to receive everything from now on, even across reconnects.",
+    resolve: async (_root, _args, ctx) => encodeFeedCursor(await ctx.feed.latestSeq()),
+  }),
+);
 
 feedSubscription(["added"], "Every new event, as articles are ingested.");
 feedSubscription(["updated"], "Stored events that a new article corroborated or changed.");

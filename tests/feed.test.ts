@@ -1,0 +1,165 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startServer, type RunningServer } from "../src/server.js";
+import { graphql } from "./helpers/graphql.js";
+import { runCli, startServerProcess } from "./helpers/processes.js";
+import { storeFactories, type TestStore } from "./helpers/stores.js";
+import { subscribeSse, subscribeWs } from "./helpers/subscribers.js";
+
+const EVENT_ADDED = `subscription ($type: EventType, $participant: String, $place: String, $after: String) {
+  eventAdded(type: $type, participant: $participant, place: $place, after: $after) {
+    cursor kind node { title type date place { name } participants { name } mentions { edges { node { article { title } } } } }
+  }
+}`;
+type Added = {
+  cursor: string;
+  kind: string;
+  node: { title: string; type: string; date: string | null; place: { name: string } | null; mentions: { edges: { node: { article: { title: string } } }[] } };
+};
+const articleTitles = (e: Added) => e.node.mentions.edges.map((m) => m.node.article.title);
+const pick = (data: any): Added => data.eventAdded;
+
+const INGEST = `mutation ($input: IngestArticleInput!) {
+  ingestArticle(input: $input) { __typename ... on IngestArticlePayload { addedEvents { title type } } ... on IngestError { code message } }
+}`;
+
+/** Invented reports (not the seeds), each with a meeting and an arrest. */
+function report(city: string, day: string) {
+  return (
+    `Ministers meet in ${city}\n\n${city.toUpperCase()}, March 8 (Reuters) - The foreign ministers of Norway and Germany ` +
+    `met in ${city} on ${day} to discuss grain exports, officials said.\n\nPolice arrested 12 protesters outside the venue.`
+  );
+}
+
+async function until(condition: () => boolean, what: string, timeoutMs = 10_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe.each(storeFactories)("live event feed on $kind", (factory) => {
+  let store: TestStore;
+  let server: RunningServer;
+
+  beforeAll(async () => {
+    store = await factory.open();
+    server = await startServer(store, { port: 0, maxArticleBytes: 1024 * 1024 });
+  });
+
+  afterAll(async () => {
+    await server?.close();
+    await store?.destroy();
+  });
+
+  it("pushes events of an ingestArticle mutation to SSE and WebSocket subscribers, with filters", async () => {
+    const sse = subscribeSse(server.url, EVENT_ADDED, pick);
+    const ws = subscribeWs(server.url, EVENT_ADDED, pick);
+    const consultOnly = subscribeWs(server.url, EVENT_ADDED, pick, { type: "CONSULT" });
+    const inGeneva = subscribeSse(server.url, EVENT_ADDED, pick, { place: "Geneva" });
+    const elsewhere = subscribeWs(server.url, EVENT_ADDED, pick, { place: "Lisbon" });
+    await until(() => server.feed.subscriberCount === 5, "five subscribers");
+
+    const result = await graphql(server.url, INGEST, { input: { text: report("Geneva", "Monday") } });
+    const added = result.data.ingestArticle.addedEvents as { title: string; type: string }[];
+    expect(added.map((e) => e.type)).toContain("CONSULT");
+
+    for (const subscriber of [sse, ws]) {
+      const events = await subscriber.waitFor(added.length);
+      expect(events.map((e) => e.node.title)).toEqual(added.map((e) => e.title));
+      expect(events.every((e) => e.kind === "ADDED" && e.cursor.length > 0)).toBe(true);
+    }
+    const [consult] = await consultOnly.waitFor(1);
+    expect(consult.node).toMatchObject({ type: "CONSULT", date: "2022-03-07", place: { name: "Geneva" } });
+    await inGeneva.waitFor(1);
+    expect(inGeneva.received.every((e) => e.node.place?.name === "Geneva")).toBe(true);
+    // Deliveries are in order, so once a later ingest has arrived nothing else is on its way.
+    await graphql(server.url, INGEST, { input: { text: report("Lisbon", "Tuesday") } });
+    await elsewhere.waitFor(1);
+    await consultOnly.waitFor(2);
+    expect(consultOnly.received.map((e) => e.node.type)).toEqual(["CONSULT", "CONSULT"]);
+    expect(elsewhere.received.map((e) => e.node.place?.name)).toEqual(["Lisbon"]);
+    await Promise.all([sse, ws, consultOnly, inGeneva, elsewhere].map((s) => s.close()));
+    await until(() => server.feed.subscriberCount === 0, "subscribers to leave");
+  });
+
+  it("replays from a cursor, then continues live, each event once", async () => {
+    const cursorBefore = (await graphql(server.url, `{ eventFeedCursor }`)).data.eventFeedCursor as string;
+    const vienna = await graphql(server.url, INGEST, { input: { text: report("Vienna", "Wednesday") } });
+    const viennaCount = vienna.data.ingestArticle.addedEvents.length;
+    expect(viennaCount).toBeGreaterThan(0);
+    const resumed = subscribeWs(server.url, EVENT_ADDED, pick, { after: cursorBefore });
+    await resumed.waitFor(viennaCount);
+    const prague = await graphql(server.url, INGEST, { input: { text: report("Prague", "Thursday") } });
+    const pragueCount = prague.data.ingestArticle.addedEvents.length;
+    const received = await resumed.waitFor(viennaCount + pragueCount);
+    const sources = received.map((e) => articleTitles(e)[0]);
+    expect(sources).toEqual([...Array(viennaCount).fill("Ministers meet in Vienna"), ...Array(pragueCount).fill("Ministers meet in Prague")]);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(resumed.received).toHaveLength(viennaCount + pragueCount);
+    const cursors = received.map((e) => e.cursor);
+    expect(new Set(cursors).size).toBe(cursors.length);
+    await resumed.close();
+  });
+
+  it("refuses a subscription with a malformed cursor", async () => {
+    const bad = subscribeWs(server.url, EVENT_ADDED, pick, { after: "not-a-cursor" });
+    await expect(bad.waitFor(1, 5_000)).rejects.toThrow(/cursor/);
+    await bad.close();
+  });
+
+  it("delivers an ingest by the CLI from another process", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "newsgraph-feed-"));
+    const file = join(dir, "athens.txt");
+    writeFileSync(file, report("Athens", "Friday"));
+    const cursor = (await graphql(server.url, `{ eventFeedCursor }`)).data.eventFeedCursor as string;
+    const subscriber = subscribeSse(server.url, EVENT_ADDED, pick, { after: cursor });
+    // On PGlite only the server process can open the database: the CLI goes through its API.
+    const cli = store.databaseUrl
+      ? await runCli(["ingest", file], { DATABASE_URL: store.databaseUrl })
+      : await runCli(["ingest", "--server", server.url, file]);
+    expect(cli.code, cli.stderr).toBe(0);
+    expect(cli.stderr).toMatch(/1 stored/);
+    const [event] = await subscriber.waitFor(1);
+    expect(articleTitles(event)).toEqual(["Ministers meet in Athens"]);
+    await subscriber.close();
+  });
+});
+
+describe.each(storeFactories.filter((f) => f.kind === "postgres"))("live event feed across processes on $kind", (factory) => {
+  let store: TestStore;
+  let server: RunningServer;
+
+  beforeAll(async () => {
+    store = await factory.open();
+    server = await startServer(store, { port: 0, maxArticleBytes: 1024 * 1024 });
+  });
+
+  afterAll(async () => {
+    await server?.close();
+    await store?.destroy();
+  });
+
+  it("serves subscribers of several server processes on one database", async () => {
+    const other = await startServerProcess({ DATABASE_URL: store.databaseUrl! });
+    try {
+      const cursor = (await graphql(server.url, `{ eventFeedCursor }`)).data.eventFeedCursor as string;
+      const here = subscribeWs(server.url, EVENT_ADDED, pick, { after: cursor });
+      const there = subscribeSse(other.url, EVENT_ADDED, pick, { after: cursor });
+      const dir = mkdtempSync(join(tmpdir(), "newsgraph-feed-"));
+      writeFileSync(join(dir, "oslo.txt"), report("Oslo", "Saturday"));
+      const cli = await runCli(["ingest", dir], { DATABASE_URL: store.databaseUrl! });
+      expect(cli.code, cli.stderr).toBe(0);
+      const [a] = await here.waitFor(1);
+      const [b] = await there.waitFor(1);
+      expect(articleTitles(a)).toEqual(["Ministers meet in Oslo"]);
+      expect(b).toEqual(a);
+      await Promise.all([here.close(), there.close()]);
+    } finally {
+      await other.stop();
+    }
+  });
+});
