@@ -627,7 +627,7 @@ function acceptPlace(
   const listed = pending.some(
     (p) => p.to - p.from === 1 && Math.abs(p.from - index) <= 2 && p.from !== index && getGazetteer().byName.has(words[p.from].folded),
   );
-  if (isCommon(w)) return (locative || place.kind !== "city") && place.rank >= BIG_CITY && !w.initial ? place : null;
+  if (isCommon(w)) return locative && place.rank >= BIG_CITY && !w.initial ? place : null;
   if (place.rank >= BIG_CITY) return place;
   // An upper-case dateline opens the story: "ISTANBUL, March 28 (Agency) -".
   const dateline = w.allCaps && w.initial && w.text.length >= 4;
