@@ -1,6 +1,8 @@
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
+  // One graphql instance: Pothos and yoga load the CommonJS build, so tests must too.
+  resolve: { alias: [{ find: /^graphql$/, replacement: "graphql/index.js" }] },
   test: {
     include: ["tests/**/*.test.ts"],
     testTimeout: 60_000,
