@@ -36,6 +36,8 @@ const NUMBER_WORDS: Record<string, number> = { a: 1, an: 1, one: 1, two: 2, thre
 const OFFSET_RE = /\b(an?|one|two|three|four|five|six|seven|\d+)\s+(days?|weeks?)\s+(after|before|later|earlier)\b/gi;
 // Vague spans are not a day: "last week", "this year", "two weeks ago".
 const VAGUE_RE = /\b(?:week|weeks|weekend|month|months|year|years|decade|ago)\b/i;
+// chrono is slow: a text without a digit or a day or month word has no date for it to find.
+const DATE_WORDS = /\d|\b(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\b|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s|\b(?:today|tonight|yesterday|tomorrow|this (?:morning|afternoon|evening))\b/i;
 const TODAY_RE = /\b(?:today|tonight|yesterday|tomorrow|this (?:morning|afternoon|evening))\b/i;
 
 export function isoDate(date: Date): string {
@@ -96,6 +98,7 @@ export function findDateExpressions(text: string, reference: string | null, now:
     const appliesTo = word === "after" || word === "before" ? "following" : "sentence";
     found.push({ start: m.index, end: m.index + m[0].length, text: m[0], date: null, hint: null, daysFromReference: null, offset: { days: sign * days, appliesTo } });
   }
+  if (!DATE_WORDS.test(text)) return found;
   const referenceDate = reference ? parseIso(reference) : now;
   for (const result of chrono.parse(text, referenceDate)) {
     const start = result.index;

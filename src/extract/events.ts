@@ -4,7 +4,7 @@
 import { addDays, findDateExpressions, resolveExpression, type DateExpression, type Tense } from "./dates.js";
 import type { EntityMention } from "./entities.js";
 import { eventSimilarity, summarizeEvent } from "./events/compare.js";
-import { TRIGGER_ENTRIES, TRIGGER_STEMS, type TriggerEntry } from "./events/lexicon.js";
+import { TRIGGER_ENTRIES, ANY_TRIGGER, type TriggerEntry } from "./events/lexicon.js";
 import type { EventRecord, EventStatus, PlaceKind, PlaceRecord, PloverType, Span } from "./types.js";
 
 export interface EventContext {
@@ -124,6 +124,7 @@ function findTriggers(text: string, segments: number[]): Trigger[] {
       const end = start + m[0].length;
       if (entry.notBefore?.test(text.slice(end, end + 80))) continue;
       if (entry.notAfter?.test(text.slice(Math.max(0, start - 40), start))) continue;
+      if (entry.requiresAfter && !entry.isNoun(m[0]) && !entry.requiresAfter.test(text.slice(end, end + 40))) continue;
       matches.push({ entry, type: entry.type, sense: entry.sense, start, end, segment: segmentOf(segments, start), negated: false, complementOf: null });
     }
   }
@@ -246,7 +247,7 @@ export function detectEvents(context: EventContext): EventRecord[] {
   sentences.forEach((sentence, sentenceIndex) => {
     const text = body.slice(sentence.start, sentence.end);
     while (mentionCursor < mentions.length && mentions[mentionCursor].start < sentence.start) mentionCursor++;
-    if (!TRIGGER_STEMS.test(text) || isHeadline(text)) return;
+    if (!ANY_TRIGGER.test(text) || isHeadline(text)) return;
     const segments = segmentStarts(text);
     const triggers = findTriggers(text, segments);
     if (triggers.length === 0) return;
@@ -310,6 +311,8 @@ export function detectEvents(context: EventContext): EventRecord[] {
       if (STATEMENT_TYPES.has(t.type)) taking = [...taking, ...speakers];
       const participants = [...new Set(taking.map((m) => m.name))];
       const people = [...new Set(taking.filter((m) => m.kind === "person").map((m) => m.name))];
+      // A call nobody is named in is telephony, not diplomacy ("route phone calls").
+      if (t.sense === PHONE_SENSE && !taking.some((m) => m.kind !== "place" || m.via !== "demonym")) return;
 
       const sentenceStatus = statusOf(text, t, segmentStart, segmentEnd);
       // Details right at the trigger make it a new mention ("the talks on Monday in Belarus"), not a back-reference.

@@ -16,6 +16,7 @@ interface LexiconEntryData {
   needs?: string;
   notBefore?: string;
   notAfter?: string;
+  requiresAfter?: string;
 }
 
 export interface TriggerEntry {
@@ -33,6 +34,8 @@ export interface TriggerEntry {
   needs: RegExp | null;
   notBefore: RegExp | null;
   notAfter: RegExp | null;
+  /** Case-sensitive: what must follow a verb term for it to count ("met with", "met Putin"). Nouns are exempt. */
+  requiresAfter: RegExp | null;
 }
 
 function nounTest(nouns: string[]): (matched: string) => boolean {
@@ -56,15 +59,12 @@ function compile(entry: LexiconEntryData): TriggerEntry {
     needs: entry.needs ? new RegExp(entry.needs, "i") : null,
     notBefore: entry.notBefore ? new RegExp(entry.notBefore, "i") : null,
     notAfter: entry.notAfter ? new RegExp(entry.notAfter, "i") : null,
+    requiresAfter: entry.requiresAfter ? new RegExp(entry.requiresAfter) : null,
   };
 }
 
 export const TRIGGER_ENTRIES: TriggerEntry[] = (data.triggers as LexiconEntryData[]).map(compile);
 
-// Cheap prefilter: a sentence with none of these stems has no trigger, so the costly passes skip it.
-export const TRIGGER_STEMS = new RegExp(
-  `(?:${[...new Set((data.triggers as LexiconEntryData[]).flatMap((e) => e.terms.map((t) => t.match(/^[a-z]{3,}/i)?.[0].slice(0, 4).toLowerCase() ?? "")))]
-    .filter(Boolean)
-    .join("|")})`,
-  "i",
-);
+// One pass over a sentence with every term at once: most sentences have no trigger, and this
+// spares them the per-entry patterns with their context checks.
+export const ANY_TRIGGER = new RegExp(`\\b(?:${(data.triggers as LexiconEntryData[]).flatMap((e) => e.terms).join("|")})\\b`, "i");
