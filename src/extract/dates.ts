@@ -108,7 +108,11 @@ export function findDateExpressions(text: string, reference: string | null, now:
     // A range opened with "since" is background, not the date of an event.
     if (/\bsince\s*$/i.test(text.slice(Math.max(0, start - 7), start))) continue;
     const expression: DateExpression = { start, end, text: result.text, date: null, hint: null, daysFromReference: null, offset: null };
-    if (c.isCertain("month") && c.isCertain("day")) {
+    if (TODAY_RE.test(result.text) && !VAGUE_RE.test(result.text)) {
+      // "Yesterday" means something only against the publication date.
+      if (!reference) continue;
+      expression.daysFromReference = daysBetween(reference, isoDate(c.date()));
+    } else if (c.isCertain("month") && c.isCertain("day")) {
       const month = c.get("month")!;
       const day = c.get("day")!;
       if (c.isCertain("year")) expression.date = ymd(c.get("year")!, month, day);
@@ -120,9 +124,6 @@ export function findDateExpressions(text: string, reference: string | null, now:
       if (!expression.date) expression.hint = { weekday: c.isCertain("weekday") ? c.get("weekday")! : null, month, day };
     } else if (c.isCertain("weekday")) {
       expression.hint = { weekday: c.get("weekday")!, month: null, day: null };
-    } else if (TODAY_RE.test(result.text) && !VAGUE_RE.test(result.text)) {
-      expression.daysFromReference = reference ? daysBetween(reference, isoDate(c.date())) : null;
-      if (expression.daysFromReference === null) continue;
     } else continue;
     found.push(expression);
   }

@@ -67,7 +67,8 @@ const FUTURE_AFTER = /\b(?:(?:will|to) be held|will take place|(?:is|are) (?:sch
 const ONGOING_CUE = /\b(?:underway|under way|ongoing|continuing|still)\b/i;
 const PROGRESSIVE_BEFORE = /\b(?:is|are|been|was|were)\s+(?:\w+ly\s+)?$/i;
 // A place after one of these (and at most a few modifiers: "in Turkey's coastal ... province") is where the event happens.
-const LOCATIVE_PREPOSITION = /(?:\b(?:in|at|near|outside|inside|from|across|throughout|(?:fly|flew|flies|flying|travel\w*|trip|visit\w*|arriv\w*|head\w*|went|go|goes|going) to)|\b(?:city|town|region|province|village|capital|port|area|areas|district|metropolis) of)\s+((?:[\w'\u2019.-]+\s+){0,4})$/i;
+// The greedy lead finds the preposition nearest the place.
+const LOCATIVE_PREPOSITION = /^[\s\S]*(?:\b(in|at|near|outside|inside|from|across|throughout|(?:fly|flew|flies|flying|travel\w*|trip|visit\w*|arriv\w*|head\w*|went|go|goes|going) to)|\b(?:city|town|region|province|village|capital|port|area|areas|district|metropolis) of)\s+((?:[\w'\u2019.-]+\s+){0,4})$/i;
 const NOT_A_MODIFIER = /^(?:as|that|and|or|but|which|who|where|when|with|by|for|on|in|at|of|to|from|into|between|among|against|over|since|is|are|was|were|has|have|had|said|will|war|\w+ing|\w+ed)$/i;
 // Only these say when a later-mentioned event took place for an earlier one ("said after the meeting on Thursday").
 const SAME_TIME_BEFORE = /\b(?:after|during|at|following)\s+(?:(?:the|this|that|its|their|his|her|a|an)\s+)?(?:[\w'\u2019-]+\s+){0,3}$/i;
@@ -270,9 +271,9 @@ export function detectEvents(context: EventContext): EventRecord[] {
       const previous = local.filter((p) => p.kind === "place" && p.end <= m.start).pop();
       if (previous && /^\s*(?:,|and|or|, and|, or)\s*$/.test(text.slice(previous.end, m.start)) && isLocative(previous)) return true;
       const match = LOCATIVE_PREPOSITION.exec(text.slice(Math.max(0, m.start - 80), m.start));
-      if (!match || match[1].split(/\s+/).filter(Boolean).some((w) => NOT_A_MODIFIER.test(w))) return false;
-      // A country something comes from or goes to is a party, not the place ("weapons from the U.S.").
-      return !(placeRecords.get(m.name)?.kind === "country" && /^from\b/i.test(match[0]));
+      if (!match || match[2].split(/\s+/).filter(Boolean).some((w) => NOT_A_MODIFIER.test(w))) return false;
+      // A country something comes from is a party, not the place ("weapons from the U.S.").
+      return !(placeRecords.get(m.name)?.kind === "country" && match[1]?.toLowerCase() === "from");
     };
     const speakers = local.filter((m) => m.kind !== "place" && (SPEAKER_AFTER.test(text.slice(m.end, m.end + 100)) || SPEAKER_BEFORE.test(text.slice(Math.max(0, m.start - 50), m.start))));
 
@@ -322,7 +323,7 @@ export function detectEvents(context: EventContext): EventRecord[] {
       const evidenceEnd = Math.max(segmentEnd, t.end, dateExpression && dateExpression.start >= t.end && dateExpression.start < scopeEnd ? dateExpression.end : 0);
       const raw = text.slice(evidenceStart, evidenceEnd);
       const lead = raw.length - raw.trimStart().length;
-      const trimmed = raw.trim().replace(/[\s,;:\u2014\u2013-]+$/, "");
+      const trimmed = raw.trim().replace(/[\s,;:\u2014\u2013-]+$/, "").replace(/(?<=[\p{Ll}\d])\.$/u, "");
 
       drafts.push({
         sentenceIndex,
