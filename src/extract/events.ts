@@ -265,7 +265,7 @@ export function detectEvents(context: EventContext): EventRecord[] {
     const locativeAt = (m: EntityMention): boolean => {
       // "Russian shelling": a demonym names a party, never where something happens.
       if (m.kind !== "place" || m.via === "demonym") return false;
-      // "Turkey's coastal Antalya province", "the Russia-Ukraine war": the place only modifies another word.
+      // "Norland's coastal X province", "the Norland-Sudmark war": the place only modifies another word.
       if (/^(?:['\u2019]s?\b|-\w)/.test(text.slice(m.end, m.end + 3))) return false;
       // "in the cities of Istanbul or Ankara": a place listed after a locative place is one too.
       const previous = local.filter((p) => p.kind === "place" && p.end <= m.start).pop();
