@@ -6,12 +6,14 @@ import {
   doublePrecision,
   index,
   integer,
+  jsonb,
   pgTable,
   primaryKey,
   text,
   timestamp,
   uniqueIndex,
 } from "drizzle-orm/pg-core";
+import type { EventSummary } from "../extract/events/compare.js";
 
 /** PostgreSQL full-text vector; only ever written by generated columns. */
 const tsvector = customType<{ data: string }>({ dataType: () => "tsvector" });
@@ -82,6 +84,11 @@ export const events = pgTable(
     placeId: integer("place_id").references(() => entities.id),
     /** occurred | planned | ongoing */
     status: text("status").notNull(),
+    /** Earliest and latest date of the reports (article date, else ingest date). */
+    firstReportedAt: date("first_reported_at", { mode: "string" }).notNull(),
+    lastReportedAt: date("last_reported_at", { mode: "string" }).notNull(),
+    /** What merging compares a new report with: every report's details taken together. */
+    summary: jsonb("summary").$type<EventSummary>().notNull(),
     createdAt: timestampColumn("created_at"),
     updatedAt: timestampColumn("updated_at"),
     search: tsvector("search").generatedAlwaysAs(sql`to_tsvector('english', title)`),
@@ -89,6 +96,7 @@ export const events = pgTable(
   (t) => [
     index("events_type_date_idx").on(t.type, t.date),
     index("events_date_idx").on(t.date),
+    index("events_type_reported_idx").on(t.type, t.lastReportedAt),
     index("events_place_id_idx").on(t.placeId),
     index("events_search_idx").using("gin", t.search),
   ],

@@ -19,11 +19,6 @@ export const EventStatus = builder.enumType("EventStatus", {
   >,
 });
 
-/** Earliest and latest date the event was reported: the articles' dates, or their ingest dates. */
-const reportedDate = (aggregate: "min" | "max") => (table: typeof events) =>
-  sql<string>`(select ${sql.raw(aggregate)}(coalesce(a.published_at, a.ingested_at::date))::text
-    from event_mentions m join articles a on a.id = m.article_id where m.event_id = ${table.id})`;
-
 export const Event = builder.drizzleNode("events", {
   name: "Event",
   description: "A real-world happening, with every article that mentions it.",
@@ -57,18 +52,8 @@ export const Event = builder.drizzleNode("events", {
       },
       resolve: (e) => Number(e.sourceCount),
     }),
-    firstReportedAt: t.field({
-      type: "Date",
-      nullable: true,
-      select: { extras: { firstReportedAt: reportedDate("min") } },
-      resolve: (e) => e.firstReportedAt,
-    }),
-    lastReportedAt: t.field({
-      type: "Date",
-      nullable: true,
-      select: { extras: { lastReportedAt: reportedDate("max") } },
-      resolve: (e) => e.lastReportedAt,
-    }),
+    firstReportedAt: t.expose("firstReportedAt", { type: "Date", description: "Date of the earliest report (article date, else ingest date)." }),
+    lastReportedAt: t.expose("lastReportedAt", { type: "Date", description: "Date of the latest report." }),
   }),
 });
 

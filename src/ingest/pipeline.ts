@@ -6,6 +6,8 @@ import { extractArticle } from "../extract/index.js";
 import type { EventRecord, ExtractedArticle } from "../extract/types.js";
 import { FEED_CHANNEL, FEED_LOCK_KEY } from "../feed/channel.js";
 import { type EntityIndex, resolveEntities } from "./entities.js";
+import { summarizeEvent } from "./match.js";
+import { findMatchingEvent, mergeIntoEvent } from "./merge.js";
 import { IngestError } from "./errors.js";
 import { type IngestInput, validateIngestInput } from "./validate.js";
 
@@ -83,7 +85,8 @@ export async function storeArticle(db: Database, origin: ArticleOrigin, extracte
       await tx.insert(articleEntities).values(index.ids.map((entityId) => ({ articleId: article.id, entityId })));
     }
     await storeQuotesAndFigures(tx, article.id, extracted, index);
-    const { added, updated } = await storeEvents(tx, article.id, extracted.events, index);
+    const reportedAt = extracted.publishedAt ?? new Date().toISOString().slice(0, 10);
+    const { added, updated } = await storeEvents(tx, article.id, reportedAt, extracted.events, index);
     await appendToFeed(tx, article.id, added, updated);
     return { articleId: article.id, duplicate: false, addedEventIds: added, updatedEventIds: updated };
   });
@@ -131,24 +134,41 @@ async function storeQuotesAndFigures(tx: Transaction, articleId: number, extract
   }
 }
 
-/** Stores each extracted event as a new event with its first mention. */
-async function storeEvents(tx: Transaction, articleId: number, extractedEvents: EventRecord[], index: EntityIndex) {
+/**
+ * Stores each extracted event: as a new mention of the stored event it is the same happening
+ * as (see merge.ts), or as a new event.
+ */
+async function storeEvents(tx: Transaction, articleId: number, reportedAt: string, extractedEvents: EventRecord[], index: EntityIndex) {
   const added: number[] = [];
   const updated: number[] = [];
   for (const event of extractedEvents) {
-    const [row] = await tx
-      .insert(events)
-      .values({
-        type: event.type,
-        mode: event.mode,
-        title: event.title,
-        date: event.date,
-        placeId: event.place ? (index.find(event.place, ["place"]) ?? null) : null,
-        status: event.status,
-      })
-      .returning({ id: events.id });
-    await addMentionAndParticipants(tx, row.id, articleId, event, index);
-    added.push(row.id);
+    const summary = summarizeEvent(event, reportedAt);
+    const placeId = event.place ? (index.find(event.place, ["place"]) ?? null) : null;
+    const stored = await findMatchingEvent(tx, summary, reportedAt);
+    let eventId: number;
+    if (stored) {
+      await mergeIntoEvent(tx, stored, event, summary, placeId, reportedAt);
+      eventId = stored.id;
+      if (!added.includes(eventId) && !updated.includes(eventId)) updated.push(eventId);
+    } else {
+      const [row] = await tx
+        .insert(events)
+        .values({
+          type: event.type,
+          mode: event.mode,
+          title: event.title,
+          date: event.date,
+          placeId,
+          status: event.status,
+          firstReportedAt: reportedAt,
+          lastReportedAt: reportedAt,
+          summary,
+        })
+        .returning({ id: events.id });
+      eventId = row.id;
+      added.push(eventId);
+    }
+    await addMentionAndParticipants(tx, eventId, articleId, event, index);
   }
   return { added, updated };
 }

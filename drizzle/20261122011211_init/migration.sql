@@ -57,6 +57,9 @@ CREATE TABLE "events" (
 	"date" date,
 	"place_id" integer,
 	"status" text NOT NULL,
+	"first_reported_at" date NOT NULL,
+	"last_reported_at" date NOT NULL,
+	"summary" jsonb NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"search" tsvector GENERATED ALWAYS AS (to_tsvector('english', title)) STORED
@@ -105,6 +108,7 @@ CREATE INDEX "event_mentions_search_idx" ON "event_mentions" USING gin ("search"
 CREATE INDEX "event_participants_entity_id_idx" ON "event_participants" ("entity_id");--> statement-breakpoint
 CREATE INDEX "events_type_date_idx" ON "events" ("type","date");--> statement-breakpoint
 CREATE INDEX "events_date_idx" ON "events" ("date");--> statement-breakpoint
+CREATE INDEX "events_type_reported_idx" ON "events" ("type","last_reported_at");--> statement-breakpoint
 CREATE INDEX "events_place_id_idx" ON "events" ("place_id");--> statement-breakpoint
 CREATE INDEX "events_search_idx" ON "events" USING gin ("search");--> statement-breakpoint
 CREATE INDEX "feed_entries_event_id_idx" ON "feed_entries" ("event_id");--> statement-breakpoint

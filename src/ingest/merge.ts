@@ -1,0 +1,76 @@
+import { and, asc, between, eq, isNull, or, sql } from "drizzle-orm";
+import type { Transaction } from "../db/client.js";
+import { events } from "../db/schema.js";
+import type { EventRecord } from "../extract/types.js";
+import { type EventSummary, MATCH_THRESHOLD, eventSimilarity, mergeSummaries } from "./match.js";
+
+/** Advisory lock namespace for merging events of one type: concurrent reports of one event cannot both create it. */
+const MERGE_LOCK_NAMESPACE = 7_340_003;
+// How far apart (days) a stored event's dates and a new report's may be for the two to be compared.
+const CANDIDATE_WINDOW_DAYS = 90;
+
+export interface StoredMatch {
+  id: number;
+  summary: EventSummary;
+  date: string | null;
+  status: string;
+  placeId: number | null;
+}
+
+function shiftDays(isoDate: string, days: number): string {
+  const date = new Date(`${isoDate}T00:00:00Z`);
+  date.setUTCDate(date.getUTCDate() + days);
+  return date.toISOString().slice(0, 10);
+}
+
+/**
+ * The stored event that a newly reported event is the same happening as, if any: the most
+ * similar stored event of its type near its date, when similar enough (see match.ts).
+ */
+export async function findMatchingEvent(tx: Transaction, summary: EventSummary, reportedAt: string): Promise<StoredMatch | null> {
+  await tx.execute(sql`select pg_advisory_xact_lock(${MERGE_LOCK_NAMESPACE}, hashtext(${summary.type}))`);
+  const anchor = summary.date ?? reportedAt;
+  const from = shiftDays(anchor, -CANDIDATE_WINDOW_DAYS);
+  const to = shiftDays(anchor, CANDIDATE_WINDOW_DAYS);
+  const nearby = summary.date
+    ? or(eq(events.date, summary.date), and(isNull(events.date), between(events.lastReportedAt, from, to)))
+    : or(between(events.date, from, to), and(isNull(events.date), between(events.lastReportedAt, from, to)));
+  const candidates = await tx
+    .select({ id: events.id, summary: events.summary, date: events.date, status: events.status, placeId: events.placeId })
+    .from(events)
+    .where(and(eq(events.type, summary.type), nearby))
+    .orderBy(asc(events.id));
+  let best: StoredMatch | null = null;
+  let bestScore = MATCH_THRESHOLD - Number.EPSILON;
+  for (const candidate of candidates) {
+    const score = eventSimilarity(summary, candidate.summary);
+    if (score > bestScore) {
+      best = candidate;
+      bestScore = score;
+    }
+  }
+  return best;
+}
+
+/** Whether a new report changes a stored event's status: what was planned or under way has now happened. */
+function mergedStatus(stored: string, reported: EventRecord["status"]): string {
+  return reported === "occurred" && stored !== "occurred" ? "occurred" : stored;
+}
+
+/** Folds a new report into a stored event: unknown date and place become known, status advances. */
+export async function mergeIntoEvent(tx: Transaction, stored: StoredMatch, event: EventRecord, summary: EventSummary, placeId: number | null, reportedAt: string) {
+  const merged = mergeSummaries(stored.summary, summary);
+  await tx
+    .update(events)
+    .set({
+      summary: merged,
+      date: stored.date ?? event.date,
+      placeId: stored.placeId ?? placeId,
+      status: mergedStatus(stored.status, event.status),
+      firstReportedAt: sql`least(${events.firstReportedAt}, ${reportedAt}::date)`,
+      lastReportedAt: sql`greatest(${events.lastReportedAt}, ${reportedAt}::date)`,
+      updatedAt: sql`now()`,
+    })
+    .where(eq(events.id, stored.id));
+}
+
