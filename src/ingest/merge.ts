@@ -1,4 +1,4 @@
-import { and, asc, between, eq, isNull, or, sql } from "drizzle-orm";
+import { type SQL, and, between, desc, eq, isNull, or, sql } from "drizzle-orm";
 import type { Transaction } from "../db/client.js";
 import { events } from "../db/schema.js";
 import type { EventRecord } from "../extract/types.js";
@@ -8,6 +8,8 @@ import { type EventSummary, MATCH_THRESHOLD, eventSimilarity, mergeSummaries } f
 const MERGE_LOCK_NAMESPACE = 7_340_003;
 // How far apart (days) a stored event's dates and a new report's may be for the two to be compared.
 const CANDIDATE_WINDOW_DAYS = 90;
+// Enough for every plausible match; bounds the work for very common types.
+const MAX_CANDIDATES = 500;
 
 export interface StoredMatch {
   id: number;
@@ -27,22 +29,42 @@ function shiftDays(isoDate: string, days: number): string {
  * The stored event that a newly reported event is the same happening as, if any: the most
  * similar stored event of its type near its date, when similar enough (see match.ts).
  */
-export async function findMatchingEvent(tx: Transaction, summary: EventSummary, reportedAt: string): Promise<StoredMatch | null> {
+export async function findMatchingEvent(
+  tx: Transaction,
+  summary: EventSummary,
+  articleDate: string | null,
+  placeId: number | null,
+  participantIds: number[],
+): Promise<StoredMatch | null> {
   await tx.execute(sql`select pg_advisory_xact_lock(${MERGE_LOCK_NAMESPACE}, hashtext(${summary.type}))`);
-  const anchor = summary.date ?? reportedAt;
-  const from = shiftDays(anchor, -CANDIDATE_WINDOW_DAYS);
-  const to = shiftDays(anchor, CANDIDATE_WINDOW_DAYS);
-  const nearby = summary.date
-    ? or(eq(events.date, summary.date), and(isNull(events.date), between(events.lastReportedAt, from, to)))
-    : or(between(events.date, from, to), and(isNull(events.date), between(events.lastReportedAt, from, to)));
+  const anchor = summary.date ?? articleDate;
+  let nearby: SQL | undefined;
+  if (anchor) {
+    const from = shiftDays(anchor, -CANDIDATE_WINDOW_DAYS);
+    const to = shiftDays(anchor, CANDIDATE_WINDOW_DAYS);
+    nearby = summary.date
+      ? or(eq(events.date, summary.date), and(isNull(events.date), between(events.lastReportedAt, from, to)))
+      : or(between(events.date, from, to), and(isNull(events.date), between(events.lastReportedAt, from, to)));
+  } else {
+    // Neither the event nor its article is dated: compare with events sharing its place or a participant.
+    const sharesPlace = placeId !== null ? eq(events.placeId, placeId) : undefined;
+    const sharesParticipant =
+      participantIds.length > 0
+        ? sql`${events.id} in (select event_id from event_participants where entity_id in ${participantIds})`
+        : undefined;
+    nearby = or(sharesPlace, sharesParticipant);
+    if (!nearby) return null;
+  }
   const candidates = await tx
     .select({ id: events.id, summary: events.summary, date: events.date, status: events.status, placeId: events.placeId })
     .from(events)
     .where(and(eq(events.type, summary.type), nearby))
-    .orderBy(asc(events.id));
+    .orderBy(desc(events.id))
+    .limit(MAX_CANDIDATES);
   let best: StoredMatch | null = null;
   let bestScore = MATCH_THRESHOLD - Number.EPSILON;
-  for (const candidate of candidates) {
+  // Oldest first, so that ties go to the event reported first whatever the scan order.
+  for (const candidate of candidates.reverse()) {
     const score = eventSimilarity(summary, candidate.summary);
     if (score > bestScore) {
       best = candidate;

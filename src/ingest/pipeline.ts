@@ -85,8 +85,7 @@ export async function storeArticle(db: Database, origin: ArticleOrigin, extracte
       await tx.insert(articleEntities).values(index.ids.map((entityId) => ({ articleId: article.id, entityId })));
     }
     await storeQuotesAndFigures(tx, article.id, extracted, index);
-    const reportedAt = extracted.publishedAt ?? new Date().toISOString().slice(0, 10);
-    const { added, updated } = await storeEvents(tx, article.id, reportedAt, extracted.events, index);
+    const { added, updated } = await storeEvents(tx, article.id, extracted.publishedAt, extracted.events, index);
     await appendToFeed(tx, article.id, added, updated);
     return { articleId: article.id, duplicate: false, addedEventIds: added, updatedEventIds: updated };
   });
@@ -138,13 +137,16 @@ async function storeQuotesAndFigures(tx: Transaction, articleId: number, extract
  * Stores each extracted event: as a new mention of the stored event it is the same happening
  * as (see merge.ts), or as a new event.
  */
-async function storeEvents(tx: Transaction, articleId: number, reportedAt: string, extractedEvents: EventRecord[], index: EntityIndex) {
+async function storeEvents(tx: Transaction, articleId: number, publishedAt: string | null, extractedEvents: EventRecord[], index: EntityIndex) {
   const added: number[] = [];
   const updated: number[] = [];
+  // Report dates order an event's reports; an undated article counts as reported when ingested.
+  const reportedAt = publishedAt ?? new Date().toISOString().slice(0, 10);
   for (const event of extractedEvents) {
-    const summary = summarizeEvent(event, reportedAt);
+    const summary = summarizeEvent(event, publishedAt);
     const placeId = event.place ? (index.find(event.place, ["place"]) ?? null) : null;
-    const stored = await findMatchingEvent(tx, summary, reportedAt);
+    const participantIds = participantIdsOf(event, index);
+    const stored = await findMatchingEvent(tx, summary, publishedAt, placeId, participantIds);
     let eventId: number;
     if (stored) {
       await mergeIntoEvent(tx, stored, event, summary, placeId, reportedAt);
@@ -173,6 +175,10 @@ async function storeEvents(tx: Transaction, articleId: number, reportedAt: strin
   return { added, updated };
 }
 
+function participantIdsOf(event: EventRecord, index: EntityIndex): number[] {
+  return [...new Set(event.participants.map((p) => index.find(p)).filter((id) => id !== undefined))];
+}
+
 async function addMentionAndParticipants(tx: Transaction, eventId: number, articleId: number, event: EventRecord, index: EntityIndex) {
   await tx.insert(eventMentions).values({
     eventId,
@@ -182,7 +188,7 @@ async function addMentionAndParticipants(tx: Transaction, eventId: number, artic
     start: event.start,
     end: event.end,
   });
-  const participantIds = [...new Set(event.participants.map((p) => index.find(p)).filter((id) => id !== undefined))];
+  const participantIds = participantIdsOf(event, index);
   if (participantIds.length > 0) {
     await tx
       .insert(eventParticipants)

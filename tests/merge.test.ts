@@ -1,0 +1,124 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ingestArticle } from "../src/ingest/pipeline.js";
+import { startServer, type RunningServer } from "../src/server.js";
+import { graphql } from "./helpers/graphql.js";
+import { storeFactories, type TestStore } from "./helpers/stores.js";
+import { subscribeWs } from "./helpers/subscribers.js";
+
+/**
+ * Invented reports: a meeting announced and then reported (one event), and two phone calls
+ * between the same presidents three weeks apart (two events).
+ */
+const REPORTS: Record<string, string> = {
+  announced:
+    "Chile and Peru to hold talks in Lima\n\nJune 6, 2022\n\nChile's Foreign Minister Lucia Ferrer will meet her Peruvian counterpart Mateo Ibarra in Lima on Thursday, June 9, the two governments said.",
+  reported:
+    "Chile and Peru ministers meet in Lima\n\nJune 10, 2022\n\nChilean Foreign Minister Lucia Ferrer and Peruvian Foreign Minister Mateo Ibarra met in Lima on Thursday to discuss border trade.",
+  firstCall:
+    "Presidents of Chile and Peru speak by phone\n\nMay 3, 2022\n\nChilean President Andres Molina held a phone call with Peruvian President Sofia Varela on Monday, May 2, to discuss fishing rights.",
+  secondCall:
+    "Chile and Peru leaders speak again\n\nMay 24, 2022\n\nChilean President Andres Molina held a phone call with Peruvian President Sofia Varela on Monday, May 23, three weeks after their last call.",
+};
+
+/** The stored clusters as sets of article titles, independent of ids and ingest order. */
+async function clusters(store: TestStore, type?: string): Promise<string[]> {
+  const rows = await store.rows<{ titles: string[] }>(
+    `select array_agg(a.title order by a.title) as titles from events e
+     join event_mentions m on m.event_id = e.id join articles a on a.id = m.article_id
+     ${type ? "where e.type = $1" : ""} group by e.id`,
+    type ? [type] : [],
+  );
+  return rows.map((r) => r.titles.join(" | ")).sort();
+}
+
+const ORDERS = [
+  ["announced", "reported", "firstCall", "secondCall"],
+  ["secondCall", "reported", "firstCall", "announced"],
+  ["firstCall", "announced", "secondCall", "reported"],
+];
+
+describe.each(storeFactories)("merging events across articles on $kind", (factory) => {
+  it("gives the same clusters whatever the ingest order: one meeting, two calls", async () => {
+    const results: string[][] = [];
+    for (const order of ORDERS) {
+      const store = await factory.open();
+      try {
+        for (const name of order) await ingestArticle(store.db, { text: REPORTS[name] });
+        results.push(await clusters(store, "CONSULT"));
+      } finally {
+        await store.destroy();
+      }
+    }
+    expect(results[0]).toEqual([
+      "Chile and Peru leaders speak again",
+      "Chile and Peru ministers meet in Lima | Chile and Peru to hold talks in Lima",
+      "Presidents of Chile and Peru speak by phone",
+    ]);
+    expect(results[1]).toEqual(results[0]);
+    expect(results[2]).toEqual(results[0]);
+  });
+
+  it("makes the seed articles' foreign ministers' meeting one event with five mentions, in either order", async () => {
+    const dir = new URL("../seeds/", import.meta.url).pathname;
+    const files = readdirSync(dir).filter((f) => f.endsWith(".txt")).sort();
+    for (const order of [files, [...files].reverse()]) {
+      const store = await factory.open();
+      try {
+        for (const file of order) await ingestArticle(store.db, { text: readFileSync(join(dir, file), "utf8") });
+        const [biggest] = await store.rows<{ type: string; date: string; mentions: number; articles: number }>(
+          `select e.type, e.date::text as date, count(*)::int as mentions, count(distinct m.article_id)::int as articles
+           from events e join event_mentions m on m.event_id = e.id group by e.id order by count(*) desc limit 1`,
+        );
+        expect(biggest).toEqual({ type: "CONSULT", date: "2022-03-10", mentions: 5, articles: 5 });
+      } finally {
+        await store.destroy();
+      }
+    }
+  });
+});
+
+describe.each(storeFactories)("eventUpdated on $kind", (factory) => {
+  let store: TestStore;
+  let server: RunningServer;
+
+  beforeAll(async () => {
+    store = await factory.open();
+    server = await startServer(store, { port: 0, maxArticleBytes: 1024 * 1024 });
+  });
+
+  afterAll(async () => {
+    await server?.close();
+    await store?.destroy();
+  });
+
+  it("tells subscribers when a later report corroborates a planned event and it has happened", async () => {
+    const ingest = `mutation ($text: String!) { ingestArticle(input: { text: $text }) {
+      ... on IngestArticlePayload { addedEvents { id status } updatedEvents { id status mentionCount } } } }`;
+    const announced = await graphql(server.url, ingest, { text: REPORTS.announced });
+    const [meeting] = announced.data.ingestArticle.addedEvents;
+    expect(meeting.status).toBe("PLANNED");
+
+    const updates = subscribeWs(
+      server.url,
+      `subscription { eventUpdated { cursor kind node { id status date mentionCount sourceCount lastReportedAt } } }`,
+      (data) => data.eventUpdated,
+    );
+    const added = subscribeWs(server.url, `subscription { eventAdded { node { id } } }`, (data) => data.eventAdded.node.id);
+    const deadline = Date.now() + 10_000;
+    while (server.feed.subscriberCount < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+
+    const reported = await graphql(server.url, ingest, { text: REPORTS.reported });
+    expect(reported.data.ingestArticle.addedEvents).toEqual([]);
+    expect(reported.data.ingestArticle.updatedEvents).toEqual([{ id: meeting.id, status: "OCCURRED", mentionCount: 2 }]);
+    const [update] = await updates.waitFor(1);
+    expect(update).toMatchObject({
+      kind: "UPDATED",
+      node: { id: meeting.id, status: "OCCURRED", date: "2022-06-09", mentionCount: 2, lastReportedAt: "2022-06-10" },
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(added.received).toEqual([]);
+    await Promise.all([updates.close(), added.close()]);
+  });
+});
