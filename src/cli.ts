@@ -42,7 +42,7 @@ program
 async function ingestThroughServer(server: string, input: IngestInput) {
   const response = await fetch(server, {
     method: "POST",
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", ...(process.env.INGEST_TOKEN ? { authorization: `Bearer ${process.env.INGEST_TOKEN}` } : {}) },
     body: JSON.stringify({
       query: `mutation ($input: IngestArticleInput!) { ingestArticle(input: $input) {
         __typename ... on IngestError { code message }

@@ -109,6 +109,9 @@ builder.mutationField("ingestArticle", (t) =>
     description: "Extracts an article and stores it with its events, quotes, figures and entities, atomically.",
     errors: { types: [IngestError] },
     args: { input: t.arg({ type: IngestArticleInput, required: true }) },
-    resolve: (_root, { input }, ctx) => ingestArticle(ctx.db, input, { maxBytes: ctx.maxArticleBytes }),
+    resolve: (_root, { input }, ctx) => {
+      if (!ctx.canIngest) throw new IngestError("UNAUTHORIZED", "Ingest needs `Authorization: Bearer <INGEST_TOKEN>`.");
+      return ingestArticle(ctx.db, input, { maxBytes: ctx.maxArticleBytes });
+    },
   }),
 );

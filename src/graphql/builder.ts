@@ -12,6 +12,8 @@ export interface Context {
   feed: FeedHub;
   /** Largest article body accepted by ingestArticle, in bytes. */
   maxArticleBytes: number;
+  /** The request may ingest: it carried the INGEST_TOKEN, or no token is configured. */
+  canIngest: boolean;
 }
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
