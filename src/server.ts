@@ -203,7 +203,7 @@ export async function startServer(store: Store, options: ServerOptions): Promise
       warn: (...args: unknown[]) => logger.warn({ yoga: args.map(String) }, "yoga"),
       error: (...args: unknown[]) => logger.error({ err: args.find((a) => a instanceof Error), yoga: args.map(String) }, "yoga"),
     },
-    plugins: [...limitPlugins(limits), observe],
+    plugins: [observe, ...limitPlugins(limits)],
   });
 
   async function readiness(res: ServerResponse): Promise<void> {

@@ -48,7 +48,8 @@ function tag(code: string) {
 /**
  * Estimated cost of an operation, roughly the number of rows it can make the server read:
  * - every field whose type is an object, interface or union costs 1, and so does `totalCount`
- *   (a count query); other scalars cost 0; the Connection/Edge/PageInfo wrappers cost 0;
+ *   (a count query); other scalars cost 0; the Connection/Edge/PageInfo wrappers cost 0 (their
+ *   nodes carry the cost);
  * - a connection multiplies the cost of what it selects by its page size (`first` or `last`,
  *   DEFAULT_PAGE_SIZE when neither is given); plain lists count once;
  * - introspection (`__schema`, `__type`) costs nothing.
