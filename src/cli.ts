@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { readFileSync } from "node:fs";
+import { createWriteStream, readFileSync } from "node:fs";
 import { basename } from "node:path";
 import { Command } from "commander";
 import { configFromEnv } from "./config.js";
@@ -10,6 +10,10 @@ import { articleInputFromFile } from "./extract/input.js";
 import { clusterEvents, resolveDatesAcrossBatch } from "./ingest/match.js";
 import { IngestError } from "./ingest/errors.js";
 import { collectArticleFiles, readArticleFile } from "./ingest/files.js";
+import { writeExport } from "./ops/export.js";
+import { expandArticlePaths } from "./ops/paths.js";
+import { createProgress } from "./ops/progress.js";
+import { enqueueFiles, QueueNeedsPostgresError, startWorker } from "./ops/queue.js";
 import { ingestArticle } from "./ingest/pipeline.js";
 import type { IngestInput } from "./ingest/validate.js";
 import { startServer } from "./server.js";
@@ -62,16 +66,34 @@ async function ingestThroughServer(server: string, input: IngestInput) {
 
 program
   .command("ingest")
-  .description("Ingest article files or directories (text or HTML) into the store")
-  .argument("<paths...>", "files or directories")
+  .description("Ingest article files, directories or globs (text or HTML) into the store")
+  .argument("<paths...>", 'files, directories (searched recursively) or glob patterns ("corpus/**/*.txt")')
   .option("--server <url>", "send articles to a running server's GraphQL endpoint instead of opening the store (needed with PGlite while the server runs)")
-  .action(async (paths: string[], options: { server?: string }) => {
+  .option("--queue", "enqueue one job per file for `newsgraph worker` processes instead of ingesting here (PostgreSQL only)")
+  .action(async (paths: string[], options: { server?: string; queue?: boolean }) => {
     const config = configFromEnv();
+    const { files, missing } = expandArticlePaths(paths);
+    const failures = missing.map(({ path, reason }) => `${path}: ${reason}`);
+    for (const failure of failures) console.error(failure);
+    if (options.queue) {
+      try {
+        const added = await enqueueFiles(config.databaseUrl, files, (line) => console.error(line));
+        console.error(`${added} jobs enqueued; run \`newsgraph worker\` to ingest them`);
+      } catch (error) {
+        console.error(`error: ${error instanceof Error ? error.message : String(error)}`);
+        process.exitCode = 2;
+        return;
+      }
+      if (failures.length > 0) process.exitCode = 1;
+      return;
+    }
     const store = options.server ? null : await openStore(config);
-    const files = collectArticleFiles(paths);
+    const started = Date.now();
+    const progress = createProgress(files.length);
     let stored = 0;
     let duplicates = 0;
-    const failures: string[] = [];
+    let added = 0;
+    let updated = 0;
     try {
       for (const file of files) {
         try {
@@ -85,18 +107,97 @@ program
             : await ingestThroughServer(options.server!, input);
           if (result.duplicate) duplicates++;
           else stored++;
-          console.error(`${file}: ${result.duplicate ? "already stored" : `stored, ${result.added} new events, ${result.updated} updated`}`);
+          added += result.added;
+          updated += result.updated;
+          progress.tick(`${file}: ${result.duplicate ? "already stored" : `stored, ${result.added} new events, ${result.updated} updated`}`, false);
         } catch (error) {
           const reason = error instanceof IngestError ? `${error.code}: ${error.message}` : String(error);
           failures.push(`${file}: ${reason}`);
-          console.error(`${file}: failed (${reason})`);
+          progress.tick(`${file}: failed (${reason})`, true);
         }
       }
     } finally {
+      progress.stop();
       await store?.close();
     }
-    console.error(`${files.length} files: ${stored} stored, ${duplicates} already stored, ${failures.length} failed`);
-    if (failures.length > 0) process.exitCode = 1;
+    const seconds = (Date.now() - started) / 1000;
+    console.error(
+      `${files.length} files in ${seconds.toFixed(1)} s (${(files.length / Math.max(seconds, 0.001)).toFixed(1)}/s): ` +
+        `${stored} stored, ${duplicates} already stored, ${failures.length} failed; ${added} new events, ${updated} updated`,
+    );
+    if (failures.length > 0) {
+      console.error("failed:");
+      for (const failure of failures) console.error(`  ${failure}`);
+      process.exitCode = 1;
+    }
+  });
+
+program
+  .command("worker")
+  .description("Process queued ingest jobs (see `ingest --queue`) until SIGTERM or SIGINT (PostgreSQL only)")
+  .option("--concurrency <n>", "jobs run at once in this process", "2")
+  .action(async (options: { concurrency: string }) => {
+    const config = configFromEnv();
+    const concurrency = Number(options.concurrency);
+    if (!Number.isInteger(concurrency) || concurrency < 1) {
+      console.error(`error: --concurrency must be a positive integer, not ${JSON.stringify(options.concurrency)}`);
+      process.exitCode = 2;
+      return;
+    }
+    if (!config.databaseUrl) {
+      console.error(`error: ${new QueueNeedsPostgresError().message}`);
+      process.exitCode = 2;
+      return;
+    }
+    const store = await openStore({ ...config, maxConnections: concurrency + 1 });
+    const runner = await startWorker(store, { ...config, concurrency, log: (line) => console.error(line) });
+    console.error(`worker: ${concurrency} at a time; waiting for jobs`);
+    let stopping = false;
+    const shutdown = async (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      console.error(`worker: ${signal}, finishing running jobs`);
+      await runner.stop();
+      await store.close();
+      console.error("worker: stopped");
+      process.exit(0);
+    };
+    process.once("SIGINT", () => void shutdown("SIGINT"));
+    process.once("SIGTERM", () => void shutdown("SIGTERM"));
+    await runner.promise;
+  });
+
+program
+  .command("export")
+  .description("Write events as PLOVER-style JSON Lines or as CSV")
+  .option("--format <format>", "plover (JSON Lines) or csv", "plover")
+  .option("--from <date>", "events on or after this date (YYYY-MM-DD; undated events by first report)")
+  .option("--to <date>", "events on or before this date (YYYY-MM-DD)")
+  .option("-o, --output <file>", "write to this file instead of standard output")
+  .action(async (options: { format: string; from?: string; to?: string; output?: string }) => {
+    if (options.format !== "plover" && options.format !== "csv") {
+      console.error(`error: --format must be plover or csv, not ${JSON.stringify(options.format)}`);
+      process.exitCode = 2;
+      return;
+    }
+    for (const [name, value] of [["--from", options.from], ["--to", options.to]] as const) {
+      if (value !== undefined && (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(value)))) {
+        console.error(`error: ${name} must be a date YYYY-MM-DD, not ${JSON.stringify(value)}`);
+        process.exitCode = 2;
+        return;
+      }
+    }
+    const store = await openStore(configFromEnv());
+    const out = options.output ? createWriteStream(options.output) : process.stdout;
+    try {
+      const count = await writeExport(store, { format: options.format, from: options.from, to: options.to }, (chunk) =>
+        out.write(chunk) ? undefined : new Promise<void>((resolve) => out.once("drain", () => resolve())),
+      );
+      console.error(`${count} events exported${options.output ? ` to ${options.output}` : ""}`);
+    } finally {
+      await store.close();
+      if (options.output) await new Promise<void>((resolve) => out.end(() => resolve()));
+    }
   });
 
 program
