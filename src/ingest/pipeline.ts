@@ -14,6 +14,8 @@ import { type IngestInput, validateIngestInput } from "./validate.js";
 export interface IngestOptions {
   /** Largest body accepted, in bytes. */
   maxBytes?: number;
+  /** Runs inside the transaction just before it commits (tests use it to stretch transactions). */
+  beforeCommit?: () => Promise<void>;
 }
 
 export interface IngestResult {
@@ -44,7 +46,7 @@ export async function ingestArticle(db: Database, input: IngestInput, options: I
   validateIngestInput(input, options.maxBytes);
   const extracted = extractArticle(input);
   if (extracted.body.trim() === "") throw new IngestError("EMPTY_BODY", "No article text was found in the input.");
-  return storeArticle(db, { url: input.url ?? null, source: input.source ?? null }, extracted);
+  return storeArticle(db, { url: input.url ?? null, source: input.source ?? null }, extracted, options);
 }
 
 export interface ArticleOrigin {
@@ -53,7 +55,12 @@ export interface ArticleOrigin {
 }
 
 /** Stores an extracted article and its records in one transaction (or finds it already stored). */
-export async function storeArticle(db: Database, origin: ArticleOrigin, extracted: ExtractedArticle): Promise<IngestResult> {
+export async function storeArticle(
+  db: Database,
+  origin: ArticleOrigin,
+  extracted: ExtractedArticle,
+  options: Pick<IngestOptions, "beforeCommit"> = {},
+): Promise<IngestResult> {
   const hash = contentHash(extracted.body);
   const url = origin.url;
 
@@ -87,6 +94,7 @@ export async function storeArticle(db: Database, origin: ArticleOrigin, extracte
     await storeQuotesAndFigures(tx, article.id, extracted, index);
     const { added, updated } = await storeEvents(tx, article.id, extracted.publishedAt, extracted.events, index);
     await appendToFeed(tx, article.id, added, updated);
+    await options.beforeCommit?.();
     return { articleId: article.id, duplicate: false, addedEventIds: added, updatedEventIds: updated };
   });
 }
