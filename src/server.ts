@@ -125,6 +125,7 @@ export async function startServer(store: Store, options: ServerOptions): Promise
   const readyTimeoutMs = options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS;
   const shutdownTimeoutMs = options.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
   const ingestToken = options.ingestToken;
+  const production = process.env.NODE_ENV === "production";
 
   const feed = new FeedHub(store);
   await feed.start();
@@ -195,8 +196,8 @@ export async function startServer(store: Store, options: ServerOptions): Promise
     graphqlEndpoint: "/graphql",
     graphiql: { title: "Newsgraph", defaultQuery: EXAMPLE_QUERY, subscriptionsProtocol: "WS" },
     landingPage: false,
-    // Unexpected errors show their cause outside production; in production they are masked.
-    maskedErrors: { isDev: process.env.NODE_ENV !== "production" },
+    // Unexpected errors read "Unexpected error."; outside production extensions.originalError has the cause.
+    maskedErrors: { isDev: !production },
     logging: {
       debug: (...args: unknown[]) => logger.debug({ yoga: args.map(String) }, "yoga"),
       info: (...args: unknown[]) => logger.info({ yoga: args.map(String) }, "yoga"),
@@ -213,7 +214,7 @@ export async function startServer(store: Store, options: ServerOptions): Promise
       sendJson(res, 200, { status: "ready", database: "ok", latencyMs: Math.round(performance.now() - started) });
     } catch (error) {
       logger.warn({ err: error }, "not ready: the database does not answer");
-      const reason = process.env.NODE_ENV === "production" ? undefined : (error as Error).message;
+      const reason = production ? undefined : (error as Error).message;
       sendJson(res, 503, { status: "unavailable", database: "unreachable", reason });
     }
   }
