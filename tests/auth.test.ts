@@ -69,7 +69,7 @@ describe.each(storeFactories)("ingest auth on $kind", (factory) => {
 
   it("refuses ingests over HTTP without the bearer token with a typed UNAUTHORIZED error, and stores nothing", async () => {
     const before = await count();
-    for (const headers of [{}, { authorization: "Bearer wrong" }, { authorization: TOKEN }, { authorization: `Basic ${TOKEN}` }]) {
+    for (const headers of <Record<string, string>[]>[{}, { authorization: "Bearer wrong" }, { authorization: TOKEN }, { authorization: `Basic ${TOKEN}` }]) {
       const result = await post(server.url, INGEST, { input: article("Oslo") }, headers);
       expect(result.errors).toBeUndefined();
       expect(result.data.ingestArticle).toEqual({ __typename: "IngestError", code: "UNAUTHORIZED", message: "Ingest needs `Authorization: Bearer <INGEST_TOKEN>`." });
