@@ -137,6 +137,35 @@ describe.each(storeFactories)("GraphQL API on $kind", (factory) => {
     expect(result.data.organizations.edges).toEqual([{ node: { name: "Transport Workers Union", events: { totalCount: 1 }, articles: { totalCount: 1 } } }]);
   });
 
+  it("keeps one row per entity across articles and spellings, and finds places by their old names", async () => {
+    const report = (title: string, person: string, place: string) => ({
+      ...protestReport(),
+      title,
+      body: `${title}: ${person} visited ${place}.`,
+      entities: {
+        people: [{ name: person, aliases: [], role: null }],
+        places: [{ name: place, aliases: [], kind: "city" as const, country: "UA", latitude: 49.99, longitude: 36.23 }],
+        organizations: [],
+      },
+      quotes: [],
+      figures: [],
+      events: [],
+    });
+    await storeArticle(store.db, { url: null, source: null }, report("Visit one", "Sergei Ivanenko", "Kharkiv"));
+    await storeArticle(store.db, { url: null, source: null }, report("Visit two", "Sergey Ivanenko", "Kharkiv"));
+    const result = await graphql(
+      url,
+      `{ people(name: "Sergey Ivanenko") { totalCount edges { node { name aliases articles { totalCount } } } }
+         kharkov: places(name: "Kharkov") { edges { node { name } } } }`,
+    );
+    expect(result.errors).toBeUndefined();
+    expect(result.data.people).toEqual({
+      totalCount: 1,
+      edges: [{ node: { name: "Sergei Ivanenko", aliases: ["Sergey Ivanenko"], articles: { totalCount: 2 } } }],
+    });
+    expect(result.data.kharkov.edges).toEqual([{ node: { name: "Kharkiv" } }]);
+  });
+
   it("runs a nested events page (mentions → article, participants, place) as one SQL statement", async () => {
     const statements: string[] = [];
     const stop = store.onQuery((query) => statements.push(query));

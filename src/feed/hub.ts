@@ -1,5 +1,5 @@
 import type { Store } from "../db/client.js";
-import { nameKey } from "../ingest/entities.js";
+import { lookupKeys } from "../ingest/entities.js";
 import { FEED_CHANNEL } from "./channel.js";
 
 export type FeedKind = "added" | "updated";
@@ -47,11 +47,28 @@ export function decodeFeedCursor(cursor: string): number | null {
   return match ? Number(match[1]) : null;
 }
 
-function matches(entry: FeedEntry, filter: FeedFilter): boolean {
-  if (!filter.kinds.includes(entry.kind)) return false;
-  if (filter.type && entry.type !== filter.type) return false;
-  if (filter.place && !entry.placeKeys.includes(nameKey(filter.place))) return false;
-  if (filter.participant && !entry.participantKeys.includes(nameKey(filter.participant))) return false;
+/** A subscription's filter with its names resolved to stored-name keys once, not per entry. */
+interface EntryMatcher {
+  kinds: FeedKind[];
+  type: string | null;
+  placeKeys: string[] | null;
+  participantKeys: string[] | null;
+}
+
+function matcherOf(filter: FeedFilter): EntryMatcher {
+  return {
+    kinds: filter.kinds,
+    type: filter.type ?? null,
+    placeKeys: filter.place ? lookupKeys(filter.place) : null,
+    participantKeys: filter.participant ? lookupKeys(filter.participant) : null,
+  };
+}
+
+function matches(entry: FeedEntry, matcher: EntryMatcher): boolean {
+  if (!matcher.kinds.includes(entry.kind)) return false;
+  if (matcher.type && entry.type !== matcher.type) return false;
+  if (matcher.placeKeys && !matcher.placeKeys.some((k) => entry.placeKeys.includes(k))) return false;
+  if (matcher.participantKeys && !matcher.participantKeys.some((k) => entry.participantKeys.includes(k))) return false;
   return true;
 }
 
@@ -61,7 +78,7 @@ class Subscriber {
   private wake: (() => void) | null = null;
   closed = false;
 
-  constructor(readonly filter: FeedFilter) {}
+  constructor(readonly matcher: EntryMatcher) {}
 
   push(entry: FeedEntry): void {
     this.queue.push(entry);
@@ -136,7 +153,7 @@ export class FeedHub {
           const rows = await this.readAfter(this.lastSeq);
           for (const entry of rows) {
             this.lastSeq = entry.seq;
-            for (const subscriber of this.subscribers) if (matches(entry, subscriber.filter)) subscriber.push(entry);
+            for (const subscriber of this.subscribers) if (matches(entry, subscriber.matcher)) subscriber.push(entry);
           }
           if (rows.length < PAGE) break;
         }
@@ -160,7 +177,7 @@ export class FeedHub {
    * so that a client's unsubscribe ends it at once even while it waits for the next entry.
    */
   subscribe(filter: FeedFilter): AsyncIterableIterator<FeedEntry> {
-    const subscriber = new Subscriber(filter);
+    const subscriber = new Subscriber(matcherOf(filter));
     // Registered before the replay reads the log, so nothing committed meanwhile is missed.
     this.subscribers.add(subscriber);
     let delivered = filter.afterSeq ?? 0;
@@ -176,7 +193,7 @@ export class FeedHub {
         const entry = replay.shift();
         if (entry) {
           delivered = entry.seq;
-          if (matches(entry, filter)) return { done: false, value: entry };
+          if (matches(entry, subscriber.matcher)) return { done: false, value: entry };
           continue;
         }
         replay = await this.readAfter(delivered);

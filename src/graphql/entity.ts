@@ -1,6 +1,6 @@
 import { eq, sql } from "drizzle-orm";
 import { entities } from "../db/schema.js";
-import { nameKey } from "../ingest/entities.js";
+import { lookupKeys } from "../ingest/entities.js";
 import { builder } from "./builder.js";
 import { type TableFilter, allOf } from "./filters.js";
 
@@ -91,7 +91,7 @@ function entityFilter(kind: string, name: string | null | undefined, country?: s
     (t) => eq(t.kind, kind),
     name != null &&
       ((t) =>
-        sql`(${t.aliasKeys} @> array[${nameKey(name)}]::text[] or ${t.name} ilike ${`%${name.replace(/[%_\\]/g, "\\$&")}%`})`),
+        sql`(${t.aliasKeys} && ${sql.param(lookupKeys(name))}::text[] or ${t.name} ilike ${`%${name.replace(/[%_\\]/g, "\\$&")}%`})`),
     country != null && ((t) => eq(t.country, country.toUpperCase())),
   );
 }

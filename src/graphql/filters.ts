@@ -1,6 +1,6 @@
 import { type SQL, and, sql } from "drizzle-orm";
 import type { AnyPgColumn } from "drizzle-orm/pg-core";
-import { nameKey } from "../ingest/entities.js";
+import { lookupKeys } from "../ingest/entities.js";
 
 /**
  * Filters are built as functions of the table, because drizzle's relational queries alias the
@@ -16,7 +16,7 @@ export function allOf<T>(...filters: (TableFilter<T> | null | undefined | false)
 /** Rows whose entity column points at an entity with this name or alias. */
 export function entityNamed(column: AnyPgColumn | SQL, name: string, kind?: string): SQL {
   const kindFilter = kind ? sql` and x.kind = ${kind}` : sql``;
-  return sql`${column} in (select x.id from entities x where x.alias_keys @> array[${nameKey(name)}]::text[]${kindFilter})`;
+  return sql`${column} in (select x.id from entities x where x.alias_keys && ${sql.param(lookupKeys(name))}::text[]${kindFilter})`;
 }
 
 /** Full-text match of a tsvector column against a web-style search ("quoted phrase", -not, or). */

@@ -1,19 +1,26 @@
 import { arrayOverlaps, type SQL, sql } from "drizzle-orm";
+import { lookupPlace } from "../extract/gazetteer.js";
+import { variantKey } from "../extract/names.js";
 import type { EntityRecords } from "../extract/types.js";
 import type { Transaction } from "../db/client.js";
 import { entities } from "../db/schema.js";
 
 export type EntityKind = "person" | "place" | "organization";
 
-/** Folds a name to its identity: case, diacritics, punctuation and spacing do not matter. */
+/**
+ * Folds a name to its identity: case, diacritics, punctuation, spacing and transliteration
+ * endings (Zelenskiy/Zelensky, Sergei/Sergey) do not matter.
+ */
 export function nameKey(name: string): string {
-  return name
-    .normalize("NFKD")
-    .replace(/[\u0300-\u036f]/g, "")
-    .toLowerCase()
-    .replace(/[\u2018\u2019'`´.]/g, "")
+  return variantKey(name)
     .replace(/[^\p{L}\p{N}]+/gu, " ")
     .trim();
+}
+
+/** Keys a user's search name may be stored under: its own, and the gazetteer's current name for it (Kiev → Kyiv). */
+export function lookupKeys(name: string): string[] {
+  const known = lookupPlace(name);
+  return [...new Set([nameKey(name), ...(known ? [nameKey(known.name)] : [])])].filter(Boolean);
 }
 
 /** Maps the canonical names of one article's entities to their rows in the store. */
