@@ -4,19 +4,23 @@ import { basename } from "node:path";
 import { Command } from "commander";
 import { configFromEnv } from "./config.js";
 import { openStore } from "./db/client.js";
-import { toContractRecord } from "./extract/format.js";
-import { extractArticle } from "./extract/index.js";
 import { articleInputFromFile } from "./extract/input.js";
-import { clusterEvents, resolveDatesAcrossBatch } from "./ingest/match.js";
 import { IngestError } from "./ingest/errors.js";
 import { collectArticleFiles, readArticleFile } from "./ingest/files.js";
 import { writeExport } from "./ops/export.js";
 import { expandArticlePaths } from "./ops/paths.js";
 import { createProgress } from "./ops/progress.js";
-import { enqueueFiles, QueueNeedsPostgresError, startWorker } from "./ops/queue.js";
-import { ingestArticle } from "./ingest/pipeline.js";
 import type { IngestInput } from "./ingest/validate.js";
-import { startServer } from "./server.js";
+
+// Extraction, the GraphQL server and the queue load slowly: each command imports what it uses.
+const load = {
+  extract: () => import("./extract/index.js"),
+  format: () => import("./extract/format.js"),
+  match: () => import("./ingest/match.js"),
+  pipeline: () => import("./ingest/pipeline.js"),
+  queue: () => import("./ops/queue.js"),
+  server: () => import("./server.js"),
+};
 
 const program = new Command("newsgraph").description("Newsgraph: news articles in, facts out, live over GraphQL.");
 
@@ -24,7 +28,8 @@ program
   .command("extract")
   .description("Extract records from article files (text or HTML) and print them as JSON Lines")
   .argument("<files...>", "article files, read as one batch in order")
-  .action((files: string[]) => {
+  .action(async (files: string[]) => {
+    const [{ extractArticle }, { toContractRecord }, { clusterEvents, resolveDatesAcrossBatch }] = await Promise.all([load.extract(), load.format(), load.match()]);
     const articles = files.map((file) => ({ name: basename(file), extracted: extractArticle(articleInputFromFile(file, readFileSync(file, "utf8"))) }));
     // Cluster ids span the batch: the same happening reported by several articles shares one id.
     // Other reports of the same happening also date what an undated article leaves open.
@@ -77,6 +82,7 @@ program
     for (const failure of failures) console.error(failure);
     if (options.queue) {
       try {
+        const { enqueueFiles } = await load.queue();
         const added = await enqueueFiles(config.databaseUrl, files, (line) => console.error(line));
         console.error(`${added} jobs enqueued; run \`newsgraph worker\` to ingest them`);
       } catch (error) {
@@ -88,6 +94,7 @@ program
       return;
     }
     const store = options.server ? null : await openStore(config);
+    const { ingestArticle } = await load.pipeline();
     const started = Date.now();
     const progress = createProgress(files.length);
     let stored = 0;
@@ -144,6 +151,7 @@ program
       process.exitCode = 2;
       return;
     }
+    const { QueueNeedsPostgresError, startWorker } = await load.queue();
     if (!config.databaseUrl) {
       console.error(`error: ${new QueueNeedsPostgresError().message}`);
       process.exitCode = 2;
@@ -207,6 +215,7 @@ program
   .action(async (options: { seed?: string }) => {
     const config = configFromEnv();
     const store = await openStore(config);
+    const [{ ingestArticle }, { startServer }] = await Promise.all([load.pipeline(), load.server()]);
     if (options.seed) {
       let added = 0;
       for (const file of collectArticleFiles([options.seed])) {
