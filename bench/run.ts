@@ -1,0 +1,275 @@
+// `npm run bench`: the Performance benchmark on this machine's real PostgreSQL.
+// Loads a synthetic corpus (bench/generator.ts) into its own database (newsgraph_bench), measures
+// queries against a real server process and its peers (PostGraphile, yoga + DataLoader, the raw
+// SQL through pgbench), subscriptions fan-out, ingest and extraction; prints a table and writes
+// bench/results/<date>.json and bench/results/latest.json.
+//   npm run bench                    full run (100k articles)
+//   npm run bench -- --quick         small run (BENCH_SCALE=0.05 unless set)
+//   BENCH_SCALE=0.2 npm run bench    a fifth of everything (articles, durations, subscribers)
+//   --only=load,query,peers,subs,ingest   run some sections (load is needed once per database)
+import { mkdirSync, writeFileSync } from "node:fs";
+import { cpus, totalmem } from "node:os";
+import { join } from "node:path";
+import { openStore, type Store } from "../src/db/client.js";
+import { ingestArticle } from "../src/ingest/pipeline.js";
+import { corpusFiles, loadBaseArticles, ROOT } from "./corpus.js";
+import { BulkLoader, synthesize } from "./generator.js";
+import { BENCH_DB, databaseUrl, forkReady, freePort, loadTest, type LoadResult, percentile, recreateDatabase, request, run, stopChild } from "./lib.js";
+import { countRows, NEWSGRAPH_OPERATIONS, type OperationParams } from "./operations.js";
+import { runPeers } from "./peers/run.js";
+import { runSubscriptions } from "./subscriptions.js";
+import { readArticleFile } from "../src/ingest/files.js";
+import { extractArticle } from "../src/extract/index.js";
+
+const args = process.argv.slice(2);
+const quick = args.includes("--quick");
+const SCALE = Number(process.env.BENCH_SCALE ?? (quick ? 0.05 : 1));
+const only = (args.find((a) => a.startsWith("--only="))?.slice(7).split(",") ?? ["load", "query", "peers", "subs", "ingest"]) as string[];
+const ARTICLES = Math.max(500, Math.round(Number(process.env.BENCH_ARTICLES ?? 100_000) * SCALE));
+const SECONDS = Math.max(3, Math.round(10 * Math.min(1, SCALE * 4)));
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 8);
+const startedAt = Date.now();
+const log = (...m: unknown[]) => console.error(`[bench ${((Date.now() - startedAt) / 1000).toFixed(0)}s]`, ...m);
+
+const results: Record<string, unknown> = {
+  date: new Date().toISOString(),
+  machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, postgres: "", database: BENCH_DB },
+  config: { scale: SCALE, articles: ARTICLES, connections: CONNECTIONS, secondsPerRun: SECONDS },
+};
+
+const url = databaseUrl();
+log(`benchmark database: ${BENCH_DB} on ${new URL(url).host} (dropped and re-created by the load step); scale ${SCALE}, ${ARTICLES} articles`);
+
+// ------------------------------------------------------------------ 1. data at scale
+if (only.includes("load")) {
+  await recreateDatabase();
+  const store = await openStore({ databaseUrl: url, maxConnections: 2 });
+  const baseLimit = Math.min(Infinity, Math.max(200, Math.round(2500 * Math.min(1, SCALE * 4))));
+  const { articles: bases, extractMs, cached } = loadBaseArticles(baseLimit);
+  log(`extracted ${bases.length} real articles ${cached ? "(cached)" : `in ${(extractMs / 1000).toFixed(1)} s`}`);
+  const loader = new BulkLoader(store, { batchSize: 1000 });
+  await loader.assertEmpty();
+  const started = performance.now();
+  let lastLog = started;
+  for (const { origin, extracted } of synthesize(bases.map((b) => b.extracted), { seed: 42 })) {
+    await loader.add(origin, extracted);
+    if (loader.articles >= ARTICLES) break;
+    if (performance.now() - lastLog > 15_000) {
+      lastLog = performance.now();
+      log(`loaded ${loader.articles} articles`);
+    }
+  }
+  await loader.finish();
+  const loadMs = performance.now() - started;
+  await store.rows("analyze");
+  const rows: Record<string, number> = {};
+  for (const table of ["articles", "entities", "events", "event_mentions", "event_participants", "article_entities", "quotes", "figures", "feed_entries"]) {
+    const [row] = await store.rows<{ n: string }>(`select count(*)::text as n from ${table}`);
+    rows[table] = Number(row.n);
+  }
+  const [size] = await store.rows<{ bytes: string }>("select pg_database_size(current_database())::text as bytes");
+  results.load = {
+    baseArticles: bases.length,
+    articles: loader.articles,
+    duplicatesSkipped: loader.duplicates,
+    seconds: round(loadMs / 1000, 1),
+    articlesPerSecond: round(loader.articles / (loadMs / 1000), 0),
+    rows,
+    databaseMiB: round(Number(size.bytes) / 2 ** 20, 0),
+  };
+  log("load", results.load);
+  await store.close();
+}
+
+const store = await openStore({ databaseUrl: url, maxConnections: 4 });
+const [version] = await store.rows<{ v: string }>("select current_setting('server_version') as v");
+(results.machine as Record<string, unknown>).postgres = version.v;
+const params = await pickParams(store);
+results.params = params;
+
+// ------------------------------------------------------------------ 2. queries
+if (only.includes("query")) {
+  const port = await freePort();
+  const { child, ready } = await forkReady<{ cmd: string; url: string }>("bench/serve.ts", { DATABASE_URL: url, PORT: String(port), BENCH_POOL: String(CONNECTIONS + 2) });
+  const serverUrl = ready.url.replace("localhost", "127.0.0.1");
+  const perOperation: Record<string, LoadResult & { sqlPerRequest: number; rows: number; limitTps?: number; ratioLimit?: number }> = {};
+  const captured: Record<string, { query: string; params: unknown[] }[]> = {};
+  try {
+    for (const op of NEWSGRAPH_OPERATIONS) {
+      const body = JSON.stringify({ query: op.query, variables: op.variables(params) });
+      await request(child, { cmd: "count" }, "counting");
+      const answer = (await (await fetch(serverUrl, { method: "POST", headers: { "content-type": "application/json" }, body })).json()) as { data?: unknown; errors?: unknown };
+      const { statements } = await request<{ cmd: string; statements: { query: string; params: unknown[] }[] }>(child, { cmd: "report" }, "report");
+      if (answer.errors) throw new Error(`${op.name}: ${JSON.stringify(answer.errors)}`);
+      captured[op.name] = statements;
+      const rows = countRows(op.name, answer.data);
+      await loadTest(serverUrl, body, CONNECTIONS, 2); // warm-up
+      const measured = await loadTest(serverUrl, body, CONNECTIONS, SECONDS);
+      perOperation[op.name] = { ...measured, sqlPerRequest: statements.length, rows };
+      log(op.name, perOperation[op.name]);
+    }
+  } finally {
+    await stopChild(child);
+  }
+  // The limit: the very statements Newsgraph sent, run by pgbench at the same concurrency.
+  const dir = join(ROOT, "data", "bench-pgbench");
+  mkdirSync(dir, { recursive: true });
+  for (const [name, statements] of Object.entries(captured)) {
+    const file = join(dir, `${name}.sql`);
+    writeFileSync(file, statements.map((s) => inlineParams(s.query, s.params) + ";\n").join(""));
+    const u = new URL(url);
+    const out = await run("pgbench", ["-n", "-M", "simple", "-c", String(CONNECTIONS), "-j", "2", "-T", String(SECONDS), "-f", file, "-h", u.hostname, "-p", u.port || "5432", "-U", u.username || "root", BENCH_DB]);
+    const tps = Number(/tps = ([\d.]+)/.exec(out)?.[1]);
+    perOperation[name].limitTps = round(tps, 0);
+    perOperation[name].ratioLimit = round(perOperation[name].rps / tps, 2);
+    log(`pgbench ${name}: ${tps} tps`);
+  }
+  const ops = Object.values(perOperation);
+  results.query = {
+    operations: perOperation,
+    rps: round(mean(ops.map((o) => o.rps)), 0),
+    p50ms: Math.max(...ops.map((o) => o.p50ms)),
+    p99ms: Math.max(...ops.map((o) => o.p99ms)),
+    sqlPerRequest: Math.max(...ops.map((o) => o.sqlPerRequest)),
+    ratioLimit: round(geomean(ops.map((o) => o.ratioLimit!)), 2),
+    ratioPostgraphile: null as number | null,
+    ratioDataloader: null as number | null,
+    note: "rps: mean over the operations; p50/p99: worst operation; sqlPerRequest: most statements any one request sent; ratios: geometric mean over operations of Newsgraph rps / peer rps",
+  };
+}
+
+// ------------------------------------------------------------------ 3. peers
+if (only.includes("peers") && results.query) {
+  const query = results.query as Record<string, unknown> & { operations: Record<string, LoadResult> };
+  const expectedRows = Object.fromEntries(Object.entries(query.operations).map(([k, v]) => [k, (v as unknown as { rows: number }).rows]));
+  const peers = await runPeers({ databaseUrl: url, params, connections: CONNECTIONS, seconds: SECONDS, log, expectedRows });
+  results.peers = peers;
+  for (const [peer, key] of [["postgraphile", "ratioPostgraphile"], ["dataloader", "ratioDataloader"]] as const) {
+    const ratios = Object.entries(peers[peer] ?? {}).map(([op, r]) => query.operations[op].rps / r.rps);
+    query[key] = ratios.length ? round(geomean(ratios), 2) : null;
+  }
+}
+
+// ------------------------------------------------------------------ 4. subscriptions
+if (only.includes("subs")) {
+  results.subscriptions = await runSubscriptions({
+    databaseUrl: url,
+    wsSubscribers: Number(process.env.BENCH_WS ?? Math.max(200, Math.round(10_000 * SCALE))),
+    sseSubscribers: Number(process.env.BENCH_SSE ?? Math.max(20, Math.round(1_000 * SCALE))),
+    seconds: Math.max(10, Math.round(30 * Math.min(1, SCALE * 4))),
+    log,
+  });
+}
+
+// ------------------------------------------------------------------ 5. ingest and extraction
+if (only.includes("ingest")) {
+  const files = corpusFiles(Math.max(60, Math.round(300 * Math.min(1, SCALE * 4))));
+  const inputs = files.map((file, i) => ({ ...readArticleFile(file), url: `https://bench-ingest.example/${Date.now()}/${i}`, source: "bench-ingest.example", publishedAt: "2020-06-15" }));
+  // Extraction alone (bench/extract.ts has the full extraction benchmark).
+  let bytes = 0;
+  const t0 = performance.now();
+  for (const input of inputs) {
+    bytes += Buffer.byteLength(input.text ?? input.html ?? "");
+    extractArticle(input);
+  }
+  const extractSeconds = (performance.now() - t0) / 1000;
+  results.extract = { articles: inputs.length, mbPerSecond: round(bytes / 1e6 / extractSeconds, 3), articlesPerSecond: round(inputs.length / extractSeconds, 1) };
+  // End to end: extract + entity/event merge + store + feed publish, one article at a time, into the loaded store.
+  const times: number[] = [];
+  const t1 = performance.now();
+  for (const input of inputs) {
+    const s = performance.now();
+    await ingestArticle(store.db, input);
+    times.push(performance.now() - s);
+  }
+  const ingestSeconds = (performance.now() - t1) / 1000;
+  times.sort((a, b) => a - b);
+  results.ingest = {
+    articles: inputs.length,
+    articlesPerSecond: round(inputs.length / ingestSeconds, 1),
+    p50ms: round(percentile(times, 50), 1),
+    p99ms: round(percentile(times, 99), 1),
+    note: "one Node process (one core) ingesting sequentially into the loaded benchmark database",
+  };
+  log("extract", results.extract, "ingest", results.ingest);
+}
+
+await store.close();
+results.seconds = round((Date.now() - startedAt) / 1000, 0);
+const outDir = join(ROOT, "bench", "results");
+mkdirSync(outDir, { recursive: true });
+const json = JSON.stringify(results, null, 2) + "\n";
+writeFileSync(join(outDir, `${new Date().toISOString().slice(0, 19).replace(/:/g, "-")}.json`), json);
+writeFileSync(join(outDir, "latest.json"), json);
+printTable(results);
+
+// ------------------------------------------------------------------ helpers
+
+/** Real values for the operations' arguments: the busiest person, place and type in the data. */
+async function pickParams(s: Store): Promise<OperationParams> {
+  const [person] = await s.rows<{ name: string }>(
+    `select e.name from entities e join quotes q on q.speaker_id = e.id where e.kind = 'person'
+     and exists (select 1 from event_participants p where p.entity_id = e.id)
+     group by e.id order by count(*) desc limit 1`,
+  );
+  const [search] = await s.rows<{ type: string; place: string; from: string; to: string }>(
+    `select ev.type, p.name as place, min(ev.date)::text as from, max(ev.date)::text as to
+     from events ev join entities p on p.id = ev.place_id where ev.date is not null
+     group by ev.type, p.name order by count(*) desc limit 1`,
+  );
+  return {
+    person: person?.name ?? "nobody",
+    type: search?.type ?? "CONSULT",
+    place: search?.place ?? "London",
+    from: search?.from ?? "2015-01-01",
+    to: search?.to ?? "2025-12-31",
+    search: "government",
+  };
+}
+
+function inlineParams(query: string, values: unknown[]): string {
+  return query.replace(/\$(\d+)/g, (_, n: string) => literal(values[Number(n) - 1]));
+}
+
+function literal(value: unknown): string {
+  if (value === null || value === undefined) return "NULL";
+  if (typeof value === "number" || typeof value === "bigint") return String(value);
+  if (typeof value === "boolean") return value ? "true" : "false";
+  if (Array.isArray(value)) return `'{${value.map((v) => `"${String(v).replace(/["\\]/g, "\\$&")}"`).join(",")}}'`;
+  if (typeof value === "object") return `'${JSON.stringify(value).replace(/'/g, "''")}'`;
+  return `'${String(value).replace(/'/g, "''")}'`;
+}
+
+function round(n: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(n * f) / f;
+}
+
+function mean(xs: number[]): number {
+  return xs.reduce((a, b) => a + b, 0) / xs.length;
+}
+
+function geomean(xs: number[]): number {
+  return Math.exp(mean(xs.map(Math.log)));
+}
+
+function printTable(r: Record<string, unknown>) {
+  const lines: string[] = [];
+  const q = r.query as Record<string, unknown> & { operations?: Record<string, Record<string, number>> } | undefined;
+  lines.push(`Newsgraph benchmark ${r.date} — ${JSON.stringify(r.machine)}`);
+  if (r.load) lines.push(`load: ${JSON.stringify(r.load)}`);
+  if (q?.operations) {
+    const peers = (r.peers ?? {}) as Record<string, Record<string, LoadResult>>;
+    lines.push("operation        rps     p50ms  p99ms  sql/req  limit tps  /limit  postgraphile rps  dataloader rps");
+    for (const [name, o] of Object.entries(q.operations)) {
+      lines.push(
+        `${name.padEnd(15)} ${String(Math.round(o.rps)).padStart(6)} ${String(o.p50ms).padStart(7)} ${String(o.p99ms).padStart(6)} ${String(o.sqlPerRequest).padStart(8)} ${String(o.limitTps).padStart(10)} ${String(o.ratioLimit).padStart(7)} ${String(Math.round(peers.postgraphile?.[name]?.rps ?? NaN)).padStart(17)} ${String(Math.round(peers.dataloader?.[name]?.rps ?? NaN)).padStart(15)}`,
+      );
+    }
+    lines.push(`query: rps ${q.rps}, p99 ${q.p99ms} ms, sql/request ${q.sqlPerRequest}, ×PostGraphile ${q.ratioPostgraphile}, ×DataLoader ${q.ratioDataloader}, ×limit ${q.ratioLimit}`);
+  }
+  if (r.subscriptions) lines.push(`subscriptions: ${JSON.stringify(r.subscriptions)}`);
+  if (r.ingest) lines.push(`ingest: ${JSON.stringify(r.ingest)}`);
+  if (r.extract) lines.push(`extract: ${JSON.stringify(r.extract)}`);
+  console.log(lines.join("\n"));
+}
