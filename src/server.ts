@@ -136,6 +136,9 @@ export async function startServer(store: Store, options: ServerOptions): Promise
   /** HTTP requests being answered; `streaming` ones (SSE) only end with their subscription. */
   const inFlight = new Map<Promise<void>, { streaming: boolean }>();
   let draining = false;
+  /** WebSocket operations running, so that shutdown closes sockets only after their `complete`. */
+  const wsOperations = new Set<string>();
+  let wsDrained: (() => void) | null = null;
 
   const mayIngest = (token: string | null) => ingestToken === undefined || tokenMatches(ingestToken, token);
 
@@ -290,6 +293,11 @@ export async function startServer(store: Store, options: ServerOptions): Promise
         return true;
       },
       onClose: (ctx, code) => logger.info({ connId: ctx.extra.id, code }, "WebSocket closed"),
+      onOperation: (ctx, id) => void wsOperations.add(`${ctx.extra.id}/${id}`),
+      onComplete: (ctx, id) => {
+        wsOperations.delete(`${ctx.extra.id}/${id}`);
+        if (wsOperations.size === 0) wsDrained?.();
+      },
       execute: (args) => {
         const root = args.rootValue as EnvelopedRoot;
         return requests.run(root.state, () => root.execute(args));
@@ -341,7 +349,8 @@ export async function startServer(store: Store, options: ServerOptions): Promise
     } catch (error) {
       logger.warn({ err: error }, "shutdown: the feed did not stop cleanly");
     }
-    await settledWithin(Promise.all([...inFlight.keys()]), 2_000);
+    const wsDone = wsOperations.size === 0 ? Promise.resolve() : new Promise<void>((resolve) => (wsDrained = resolve));
+    await settledWithin(Promise.all([...inFlight.keys(), wsDone]), 2_000);
     // 3. Close WebSockets (1001 Going away) and every remaining connection.
     await wsCleanup.dispose();
     http.closeAllConnections();
