@@ -100,12 +100,15 @@ describe.each(storeFactories)("eventUpdated on $kind", (factory) => {
     const [meeting] = announced.data.ingestArticle.addedEvents;
     expect(meeting.status).toBe("PLANNED");
 
+    // From the feed's position after the announcement: the announcement itself is not news to these subscribers.
+    const after = (await graphql(server.url, `{ eventFeedCursor }`)).data.eventFeedCursor;
     const updates = subscribeWs(
       server.url,
-      `subscription { eventUpdated { cursor kind node { id status date mentionCount sourceCount lastReportedAt } } }`,
+      `subscription ($after: String) { eventUpdated(after: $after) { cursor kind node { id status date mentionCount sourceCount lastReportedAt } } }`,
       (data) => data.eventUpdated,
+      { after },
     );
-    const added = subscribeWs(server.url, `subscription { eventAdded { node { id } } }`, (data) => data.eventAdded.node.id);
+    const added = subscribeWs(server.url, `subscription ($after: String) { eventAdded(after: $after) { node { id } } }`, (data) => data.eventAdded.node.id, { after });
     const deadline = Date.now() + 10_000;
     while (server.feed.subscriberCount < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
 

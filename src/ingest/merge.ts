@@ -79,18 +79,33 @@ function mergedStatus(stored: string, reported: EventRecord["status"]): string {
   return reported === "occurred" && stored !== "occurred" ? "occurred" : stored;
 }
 
-/** Folds a new report into a stored event: unknown date and place become known, status advances. */
-export async function mergeIntoEvent(tx: Transaction, stored: StoredMatch, event: EventRecord, summary: EventSummary, placeId: number | null, reportedAt: string) {
-  const merged = mergeSummaries(stored.summary, summary);
+/**
+ * Folds a new report into a stored event: unknown date and place become known, status advances
+ * (and the title follows the report that says it happened). An undated report leaves the report dates.
+ */
+export async function mergeIntoEvent(
+  tx: Transaction,
+  stored: StoredMatch,
+  event: EventRecord,
+  summary: EventSummary,
+  placeId: number | null,
+  publishedAt: string | null,
+) {
+  const status = mergedStatus(stored.status, event.status);
   await tx
     .update(events)
     .set({
-      summary: merged,
+      summary: mergeSummaries(stored.summary, summary),
       date: stored.date ?? event.date,
       placeId: stored.placeId ?? placeId,
-      status: mergedStatus(stored.status, event.status),
-      firstReportedAt: sql`least(${events.firstReportedAt}, ${reportedAt}::date)`,
-      lastReportedAt: sql`greatest(${events.lastReportedAt}, ${reportedAt}::date)`,
+      status,
+      ...(status !== stored.status ? { title: event.title } : {}),
+      ...(publishedAt
+        ? {
+            firstReportedAt: sql`least(${events.firstReportedAt}, ${publishedAt}::date)`,
+            lastReportedAt: sql`greatest(${events.lastReportedAt}, ${publishedAt}::date)`,
+          }
+        : {}),
       updatedAt: sql`now()`,
     })
     .where(eq(events.id, stored.id));

@@ -148,8 +148,6 @@ async function storeQuotesAndFigures(tx: Transaction, articleId: number, extract
 async function storeEvents(tx: Transaction, articleId: number, publishedAt: string | null, extractedEvents: EventRecord[], index: EntityIndex) {
   const added: number[] = [];
   const updated: number[] = [];
-  // Report dates order an event's reports; an undated article counts as reported when ingested.
-  const reportedAt = publishedAt ?? new Date().toISOString().slice(0, 10);
   for (const event of extractedEvents) {
     const summary = summarizeEvent(event, publishedAt);
     const placeId = event.place ? (index.find(event.place, ["place"]) ?? null) : null;
@@ -157,10 +155,12 @@ async function storeEvents(tx: Transaction, articleId: number, publishedAt: stri
     const stored = await findMatchingEvent(tx, summary, publishedAt, placeId, participantIds);
     let eventId: number;
     if (stored) {
-      await mergeIntoEvent(tx, stored, event, summary, placeId, reportedAt);
+      await mergeIntoEvent(tx, stored, event, summary, placeId, publishedAt);
       eventId = stored.id;
       if (!added.includes(eventId) && !updated.includes(eventId)) updated.push(eventId);
     } else {
+      // An undated article reports the event no later than it happened, or else when it was ingested.
+      const reportedAt = publishedAt ?? event.date ?? new Date().toISOString().slice(0, 10);
       const [row] = await tx
         .insert(events)
         .values({
