@@ -2,7 +2,7 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { type DocumentNode, getOperationAST } from "graphql";
+import { type DocumentNode, GraphQLError, getOperationAST } from "graphql";
 import { useServer } from "graphql-ws/use/ws";
 import { createYoga, type Plugin, type YogaInitialContext } from "graphql-yoga";
 import { WebSocketServer } from "ws";
@@ -315,16 +315,24 @@ export async function startServer(store: Store, options: ServerOptions): Promise
           canIngest: ctx.extra.canIngest === true,
         });
         const state: RequestState = { id: `${ctx.extra.id}/${id}`, transport: "ws", statements: [] };
-        const args = {
+        // Parse and validation errors (limits included) go to the client as the operation's errors.
+        let document: DocumentNode;
+        try {
+          document = enveloped.parse(params.query);
+          const errors = enveloped.validate(enveloped.schema, document);
+          if (errors.length > 0) return errors;
+        } catch (error) {
+          if (error instanceof GraphQLError) return [error];
+          throw error;
+        }
+        return {
           schema: enveloped.schema,
           operationName: params.operationName,
-          document: enveloped.parse(params.query),
+          document,
           variableValues: params.variables,
           contextValue: await enveloped.contextFactory(),
           rootValue: { execute: enveloped.execute, subscribe: enveloped.subscribe, state },
         };
-        const errors = enveloped.validate(args.schema, args.document);
-        return errors.length > 0 ? errors : args;
       },
     },
     wsServer,

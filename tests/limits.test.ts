@@ -1,5 +1,7 @@
 import { request as httpRequest } from "node:http";
 import { getIntrospectionQuery } from "graphql";
+import { createClient } from "graphql-ws";
+import WebSocket from "ws";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { configFromEnv, DEFAULT_LIMITS } from "../src/config.js";
 import { storeArticle } from "../src/ingest/pipeline.js";
@@ -115,6 +117,30 @@ describe.each(storeFactories)("request limits on $kind", (factory) => {
     const introspection = await graphql(server.url, getIntrospectionQuery());
     expect(introspection.errors).toBeUndefined();
     expect(introspection.data.__schema.queryType.name).toBe("Query");
+  });
+
+  it("applies the same limits over WebSocket, as errors of the operation, keeping the connection", async () => {
+    const client = createClient({ url: server.url.replace(/^http/, "ws"), webSocketImpl: WebSocket, retryAttempts: 0 });
+    const run = async (query: string) => {
+      const iterator = client.iterate({ query });
+      try {
+        return (await iterator.next()).value as { data?: any; errors?: { message: string; extensions?: Record<string, unknown> }[] };
+      } catch (errors) {
+        return { errors: errors as { message: string; extensions?: Record<string, unknown> }[] };
+      } finally {
+        await iterator.return?.();
+      }
+    };
+    try {
+      expect(codes(await run(deepQuery(3)))).toEqual(["DEPTH_LIMIT_EXCEEDED"]);
+      expect(codes(await run(`{ ${"__typename ".repeat(2_000)} }`))).toEqual(["TOKEN_LIMIT_EXCEEDED"]);
+      expect(codes(await run(`{ articles(first: 101) { totalCount } }`))).toEqual(["PAGE_SIZE_EXCEEDED"]);
+      expect(codes(await run(`subscription { eventAdded { node { mentions(first: 1000) { totalCount } } } }`))).toEqual(["PAGE_SIZE_EXCEEDED"]);
+      const ok = await run(`{ articles { totalCount } }`);
+      expect(ok.data.articles.totalCount).toBe(2);
+    } finally {
+      await client.dispose();
+    }
   });
 
   it("answers 413 to request bodies over 2 MB, and TOO_LARGE to articles over MAX_ARTICLE_BYTES", async () => {
