@@ -3,7 +3,7 @@
 // of the same happening within the article are merged. Pure: text in, records out.
 import { addDays, findDateExpressions, resolveExpression, type DateExpression, type Tense } from "./dates.js";
 import type { EntityMention } from "./entities.js";
-import { eventSimilarity, summarizeEvent } from "./events/compare.js";
+import { eventSimilarity, summarizeEvent, type EventSummary } from "./events/compare.js";
 import { TRIGGER_ENTRIES, ANY_TRIGGER, type TriggerEntry } from "./events/lexicon.js";
 import type { EventRecord, EventStatus, PlaceKind, PlaceRecord, PloverType, Span } from "./types.js";
 
@@ -75,6 +75,7 @@ const SAME_TIME_BEFORE = /\b(?:after|during|at|following)\s+(?:(?:the|this|that|
 const SEGMENT_BREAK = /[,;:()\u2014\u2013]|\s-\s|\s(?:but|while|whereas|though|although|because)\s/gi;
 const DATELINE_BEFORE = /^[\p{Lu}][\p{Lu}\s.'-]+,\s*$/u;
 const PHONE_SENSE = "phone";
+const MAX_MERGE_CANDIDATES = 100;
 const VISIT_SENSE = "visit";
 const SPEAKER_AFTER = /^(?:,[^,.;]{0,80},)?\W{0,3}\s*(?:said|says|told|stated|added|insisted|warned|announced)\b/i;
 const SPEAKER_BEFORE = /\b(?:said|says|told|stated|added|according to)\s+(?:[\w'\u2019-]+\s+){0,4}$/i;
@@ -410,35 +411,54 @@ function mergeWithinArticle(events: DetectedEvent[], anaphoric: boolean[], refer
   const kept: DetectedEvent[] = [];
   // Definite first mentions still waiting for the details a later mention gives.
   const open = new Set<DetectedEvent>();
+  // Summaries of kept events, dropped when a merge changes the event.
+  const summaries = new Map<DetectedEvent, EventSummary>();
+  const summaryOf = (k: DetectedEvent) => {
+    let summary = summaries.get(k);
+    if (!summary) summaries.set(k, (summary = summarizeEvent(k, reference)));
+    return summary;
+  };
+  // Only events of the same type and sense can merge; the latest MAX_MERGE_CANDIDATES of them are
+  // compared (a real article has far fewer), which keeps a page of repeated triggers linear.
+  const keptByKind = new Map<string, DetectedEvent[]>();
+  const kindOf = (e: DetectedEvent) => `${e.type}|${e.sense}`;
+  const recent = (event: DetectedEvent) => (keptByKind.get(kindOf(event)) ?? []).slice(-MAX_MERGE_CANDIDATES);
   // A back-reference names the event, not who took part: only date, place and round can rule a candidate out.
   const compatible = (k: DetectedEvent, event: DetectedEvent) =>
     k.type === event.type &&
     k.sense === event.sense &&
-    eventSimilarity({ ...summarizeEvent(k, reference), personNames: [] }, { ...summarizeEvent(event, reference), personNames: [], status: k.status }) > 0;
+    eventSimilarity({ ...summaryOf(k), personNames: [] }, { ...summarizeEvent(event, reference), personNames: [], status: k.status }) > 0;
   events.forEach((event, i) => {
     const summary = summarizeEvent(event, reference);
     let target: DetectedEvent | undefined;
-    if (anaphoric[i]) target = [...kept].reverse().find((k) => compatible(k, event));
+    if (anaphoric[i]) target = recent(event).reverse().find((k) => compatible(k, event));
     if (!target) {
       let bestScore = SAME_ARTICLE_THRESHOLD;
-      for (const k of kept) {
-        const score = eventSimilarity(summarizeEvent(k, reference), summary);
+      for (const k of kept.length > MAX_MERGE_CANDIDATES ? recentAll() : kept) {
+        const score = eventSimilarity(summaryOf(k), summary);
         if (score >= bestScore) {
           bestScore = score;
           target = k;
         }
       }
     }
-    if (!target) target = [...open].find((k) => compatible(k, event));
+    if (!target) target = [...open].slice(-MAX_MERGE_CANDIDATES).find((k) => compatible(k, event));
     if (target) {
       absorb(target, event);
+      summaries.delete(target);
       open.delete(target);
       return;
     }
     const copy = { ...event, participants: [...event.participants], people: [...event.people], locations: [...event.locations] };
     kept.push(copy);
+    const sameKind = keptByKind.get(kindOf(copy));
+    if (sameKind) sameKind.push(copy);
+    else keptByKind.set(kindOf(copy), [copy]);
     if (anaphoric[i]) open.add(copy);
   });
+  function recentAll(): DetectedEvent[] {
+    return kept.slice(-MAX_MERGE_CANDIDATES);
+  }
   for (const e of kept) e.title = titleFor(e.type, titleVerb(e), e.participants, e.place, e.status);
   return kept;
 }

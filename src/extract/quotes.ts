@@ -40,6 +40,22 @@ interface Candidate extends Span {
   gender: NameRun["gender"];
 }
 
+// How far back a sentence or paragraph start is looked for: a quotation's attribution lies within
+// a sentence, and the bound keeps one huge paragraph with many quotations linear.
+const MAX_LOOKBACK = 1500;
+
+/** Index of the first item whose `start` is >= `at` (items sorted by start). */
+function firstStartingAt(items: Span[], at: number): number {
+  let lo = 0;
+  let hi = items.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (items[mid].start < at) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 const countWords = (text: string): number => text.match(/[\p{L}\p{N}]+(?:['\u2019][\p{L}]+)*/gu)?.length ?? 0;
 
 /** Finds direct quotations and who said them. Speakers are the canonical names of `mentions`, or the name as written. */
@@ -113,7 +129,10 @@ class QuoteContext {
       if (run.gender) genders.set(last, run.gender);
     }
     const genderOf = (name: string) => genders.get(name.split(" ").pop()!) ?? null;
-    const outsideQuotes = (s: Span) => !this.spans.some((q) => s.start >= q.start && s.end <= q.end);
+    const outsideQuotes = (s: Span) => {
+      const q = this.spans[firstStartingAt(this.spans, s.start + 1) - 1];
+      return !q || !(s.start >= q.start && s.end <= q.end);
+    };
     // "Russian officials said": a nationality adjective does not make the country the speaker.
     const fromMentions: Candidate[] = mentions.filter((m) => m.via !== "demonym" && outsideQuotes(m)).map((m) => ({
       start: m.start,
@@ -132,6 +151,32 @@ class QuoteContext {
     this.candidates = (fromMentions.length ? fromMentions : fromRuns).sort((a, b) => a.start - b.start);
   }
 
+  /** Candidates starting in [from, to), in order. */
+  private candidatesIn(from: number, to: number): Candidate[] {
+    const out: Candidate[] = [];
+    for (let k = firstStartingAt(this.candidates, from); k < this.candidates.length && this.candidates[k].start < to; k++) out.push(this.candidates[k]);
+    return out;
+  }
+
+  /** Candidates starting before `before`, latest first, looking back no further than `from`. */
+  private *candidatesBackFrom(before: number, from = 0): Generator<Candidate> {
+    for (let k = firstStartingAt(this.candidates, before) - 1; k >= 0 && this.candidates[k].start >= from; k--) yield this.candidates[k];
+  }
+
+  /** Start of the paragraph holding `at`, or `at - MAX_LOOKBACK` if that is later. */
+  private paragraphStart(at: number, lookback = MAX_LOOKBACK): number {
+    const stop = Math.max(0, at - lookback);
+    let i = at - 1;
+    while (i >= stop && this.body.charCodeAt(i) !== 10) i--;
+    return i + 1;
+  }
+
+  /** Whether offset `i` lies inside a quotation (between its marks). */
+  private insideQuote(i: number): boolean {
+    const q = this.spans[firstStartingAt(this.spans, i + 1) - 1];
+    return !!q && i > q.open && i < q.close;
+  }
+
   paragraphBreaks(from: number, to: number): number {
     return this.body.slice(from, to).match(/\n\s*/g)?.length ?? 0;
   }
@@ -145,7 +190,7 @@ class QuoteContext {
   /** “...,” Smith said / “...,” said Smith / “...,” according to X / “...,” AP quoted X as saying. */
   private attributeAfter(span: QuotedSpan, text: string): Attribution {
     const body = this.body;
-    const next = this.spans.find((q) => q.open >= span.close);
+    const next = this.spans[firstStartingAt(this.spans, span.close + 1)];
     const limit = Math.min(this.paragraphEnd(span.close), next ? next.open : body.length, span.close + 200);
     const tail = body.slice(span.close, limit);
     // Without a handover comma ("...," he said) the attribution must be a short clause of its own.
@@ -213,7 +258,7 @@ class QuoteContext {
     const excluded: Span[] = [];
     for (const m of phrase.slice(start - from).matchAll(relative)) excluded.push({ start: start + m.index, end: start + m.index + m[0].length });
     const inPhrase = (s: Span) => s.start >= start && s.end <= verbAt && !excluded.some((x) => s.start >= x.start && s.end <= x.end);
-    const chosen = this.pickCandidate(this.candidates.filter(inPhrase), "nearest-last");
+    const chosen = this.pickCandidate(this.candidatesIn(start, verbAt).filter(inPhrase), "nearest-last");
     if (chosen) return { speaker: chosen, found: true };
     const fallback = this.pickRun(nameRuns(body, start, verbAt).filter(inPhrase), "nearest-last");
     if (fallback) return { speaker: fallback, found: true };
@@ -227,7 +272,7 @@ class QuoteContext {
     const pronoun = PRONOUN_OBJECT.exec(np);
     if (pronoun) return { speaker: this.resolvePronoun(pronoun[1].toLowerCase(), from), found: true };
     const inPhrase = (s: Span) => s.start >= from && s.end <= to;
-    const chosen = this.pickCandidate(this.candidates.filter(inPhrase), "first");
+    const chosen = this.pickCandidate(this.candidatesIn(from, to).filter(inPhrase), "first");
     if (chosen) return { speaker: chosen, found: true };
     const fallback = this.pickRun(nameRuns(this.body, from, to), "first");
     if (fallback) return { speaker: fallback, found: true };
@@ -263,10 +308,8 @@ class QuoteContext {
   private organizationByNoun(np: string, before: number): string | null {
     const noun = ORGANIZATION_NOUN.exec(np)?.[1]?.toLowerCase();
     if (!noun) return null;
-    const organization = this.candidates
-      .filter((c) => c.kind === "organization" && c.start < before && c.name.toLowerCase().includes(noun))
-      .pop();
-    return organization?.name ?? null;
+    for (const c of this.candidatesBackFrom(before)) if (c.kind === "organization" && c.name.toLowerCase().includes(noun)) return c.name;
+    return null;
   }
 
   /**
@@ -275,27 +318,36 @@ class QuoteContext {
    * it: the latest organization. they/we: unresolved.
    */
   private resolvePronoun(pronoun: string, before: number): string | null {
-    if (pronoun === "it") return this.candidates.filter((c) => c.kind === "organization" && c.start < before).pop()?.name ?? null;
+    if (pronoun === "it") {
+      for (const c of this.candidatesBackFrom(before)) if (c.kind === "organization") return c.name;
+      return null;
+    }
     if (pronoun !== "he" && pronoun !== "she") return null;
     const excluded = pronoun === "he" ? "female" : "male";
-    const people = this.candidates.filter((c) => c.kind === "person" && c.end <= before && c.gender !== excluded);
-    const latest = people.at(-1);
+    const isPerson = (c: Candidate) => c.kind === "person" && c.end <= before && c.gender !== excluded;
+    let latest: Candidate | undefined;
+    for (const c of this.candidatesBackFrom(before)) {
+      if (isPerson(c)) {
+        latest = c;
+        break;
+      }
+    }
     if (!latest) return null;
     const sentenceFrom = this.sentenceStart(latest.start);
-    const inSentence = people.filter((c) => c.start >= sentenceFrom);
+    const inSentence = this.candidatesIn(sentenceFrom, before).filter(isPerson);
     return (inSentence.find((c) => !c.possessive) ?? latest).name;
   }
 
   /** Whether the quotation starts its own sentence, after earlier text in its paragraph. */
   opensSentence(span: QuotedSpan): boolean {
-    const before = this.body.slice(this.body.lastIndexOf("\n", span.open - 1) + 1, span.open);
+    const before = this.body.slice(this.paragraphStart(span.open, 200), span.open);
     return /[.!?]["\u201d\u2019']?\s+$/.test(before);
   }
 
   /** The person the sentence before `at`, in the same paragraph, is about: its first person not written as a possessive. */
   subjectBefore(at: number): string | null {
-    const paragraphStart = this.body.lastIndexOf("\n", at - 1) + 1;
-    const people = this.candidates.filter((c) => c.kind === "person" && c.start >= paragraphStart && c.end <= at);
+    const paragraphStart = this.paragraphStart(at);
+    const people = this.candidatesIn(paragraphStart, at).filter((c) => c.kind === "person" && c.end <= at);
     const latest = people.at(-1);
     if (!latest) return null;
     const sentenceFrom = this.sentenceStart(latest.start);
@@ -311,10 +363,10 @@ class QuoteContext {
   /** Start of the sentence holding `at`, ignoring full stops inside quotations and after abbreviations. */
   private sentenceStart(at: number): number {
     const body = this.body;
-    const paragraphStart = body.lastIndexOf("\n", at - 1) + 1;
+    const paragraphStart = this.paragraphStart(at);
     for (let i = at - 1; i > paragraphStart; i--) {
       if (!/[.!?]/.test(body[i]) || !/\s/.test(body[i + 1] ?? " ")) continue;
-      if (this.spans.some((q) => i > q.open && i < q.close)) continue;
+      if (this.insideQuote(i)) continue;
       if (ABBREVIATION.test(body.slice(Math.max(paragraphStart, i - 6), i))) continue;
       let j = i + 1;
       while (j < at && /\s/.test(body[j])) j++;

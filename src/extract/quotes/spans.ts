@@ -25,10 +25,17 @@ const closesHere = (body: string, i: number): boolean => {
   return before !== undefined && !/\s/.test(before) && !isWordChar(body[i + 1]);
 };
 
-/** Where the paragraph holding `i` ends (the next newline, or the end of the body). */
-function paragraphEnd(body: string, i: number): number {
-  const nl = body.indexOf("\n", i);
-  return nl < 0 ? body.length : nl;
+// No quotation runs on for longer than this within one paragraph, nor over this many in all: the
+// bounds keep a page full of unclosed marks linear (every opener would scan to the paragraph's end).
+const MAX_PARAGRAPH_SCAN = 4000;
+const MAX_QUOTE_CHARS = 20_000;
+
+/** Where the paragraph holding `i` ends (the next newline, or the end of the body), looking no further than `limit`. */
+function paragraphEnd(body: string, i: number, limit = body.length): number {
+  const stop = Math.min(limit, body.length);
+  let j = i;
+  while (j < stop && body.charCodeAt(j) !== 10) j++;
+  return j;
 }
 
 /** The first non-blank offset after the paragraph break at `end`, or -1 at the end of the body. */
@@ -49,8 +56,11 @@ const DOUBLE_OPEN = new Set(["\u201c", "\u201e", "\u00ab", '"']);
  */
 function findDoubleEnd(body: string, open: number): { end: number; close: number } | null {
   let i = open + 1;
+  const quoteLimit = open + MAX_QUOTE_CHARS;
   for (;;) {
-    const end = paragraphEnd(body, i);
+    const scanLimit = Math.min(quoteLimit, i + MAX_PARAGRAPH_SCAN);
+    const end = paragraphEnd(body, i, scanLimit);
+    if (end >= scanLimit && end < body.length) return null;
     for (let j = i; j < end; j++) {
       const ch = body[j];
       if (ch === "\u201d" || ch === "\u00bb" || (ch === '"' && closesHere(body, j))) return { end: j, close: j + 1 };
@@ -66,7 +76,7 @@ function findDoubleEnd(body: string, open: number): { end: number; close: number
 }
 
 function findSingleClose(body: string, open: number): number {
-  const end = paragraphEnd(body, open);
+  const end = paragraphEnd(body, open, open + MAX_PARAGRAPH_SCAN);
   for (let j = open + 1; j < end; j++) {
     const ch = body[j];
     if ((ch !== "'" && ch !== "\u2019") || !closesHere(body, j)) continue;
