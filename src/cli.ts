@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { createWriteStream, readFileSync } from "node:fs";
+import { createWriteStream, readFileSync, writeFileSync } from "node:fs";
 import { basename } from "node:path";
 import { Command } from "commander";
 import { configFromEnv } from "./config.js";
@@ -143,7 +143,8 @@ program
   .command("worker")
   .description("Process queued ingest jobs (see `ingest --queue`) until SIGTERM or SIGINT (PostgreSQL only)")
   .option("--concurrency <n>", "jobs run at once in this process", "2")
-  .action(async (options: { concurrency: string }) => {
+  .option("--health-file <path>", "touch this file every 10 s while the database answers (for container health checks)")
+  .action(async (options: { concurrency: string; healthFile?: string }) => {
     const config = configFromEnv();
     const concurrency = Number(options.concurrency);
     if (!Number.isInteger(concurrency) || concurrency < 1) {
@@ -160,6 +161,16 @@ program
     const store = await openStore({ ...config, maxConnections: concurrency + 1 });
     const runner = await startWorker(store, { ...config, concurrency, log: (line) => console.error(line) });
     console.error(`worker: ${concurrency} at a time; waiting for jobs`);
+    if (options.healthFile) {
+      const healthFile = options.healthFile;
+      const beat = () =>
+        store.rows("select 1").then(
+          () => writeFileSync(healthFile, `${new Date().toISOString()}\n`),
+          (error: unknown) => console.error(`worker: health check failed: ${String(error)}`),
+        );
+      await beat();
+      setInterval(beat, 10_000).unref();
+    }
     let stopping = false;
     const shutdown = async (signal: string) => {
       if (stopping) return;

@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { printSchema } from "graphql";
 import { parse as parseYaml } from "yaml";
@@ -21,11 +22,28 @@ describe("committed artefacts", () => {
     expect(schema.getSubscriptionType()!.getFields().eventAdded).toBeDefined();
   });
 
-  it("docker-compose.yml parses and runs PostgreSQL and the server against it", () => {
+  it("docker-compose.yml parses and runs PostgreSQL, the server and a queue worker against it", () => {
     const compose = parseYaml(readFileSync(new URL("../docker-compose.yml", import.meta.url), "utf8"));
-    expect(Object.keys(compose.services)).toEqual(expect.arrayContaining(["postgres", "server"]));
+    expect(Object.keys(compose.services)).toEqual(expect.arrayContaining(["postgres", "server", "worker"]));
     expect(compose.services.server.environment.DATABASE_URL).toMatch(/^postgres:\/\/.*@postgres:5432\//);
     expect(compose.services.server.depends_on.postgres.condition).toBe("service_healthy");
     expect(compose.services.postgres.healthcheck.test.join(" ")).toContain("pg_isready");
+    // The worker: same image and database as the server, the CLI's worker command, a health check.
+    const worker = compose.services.worker;
+    expect(worker.image).toBe(compose.services.server.image);
+    expect(worker.volumes).toEqual(compose.services.server.volumes);
+    expect(worker.environment.DATABASE_URL).toBe(compose.services.server.environment.DATABASE_URL);
+    expect(worker.command).toMatch(/npx tsx src\/cli\.ts worker\b/);
+    const healthFile = /--health-file ([^\s"]+)/.exec(worker.command)?.[1];
+    expect(healthFile).toBeDefined();
+    expect(worker.healthcheck.test.join(" ")).toContain(healthFile);
+    expect(worker.depends_on.postgres.condition).toBe("service_healthy");
+    expect(worker.depends_on.server.condition).toBe("service_healthy");
+    expect(worker.stop_signal).toBe("SIGTERM");
+    // Compose's own validation where it is installed (.ci/run installs Debian's docker-compose).
+    const composeCli = spawnSync("docker-compose", ["-f", "docker-compose.yml", "config", "-q"], { cwd: new URL("..", import.meta.url), encoding: "utf8" });
+    if (!(composeCli.error && "code" in composeCli.error && composeCli.error.code === "ENOENT")) {
+      expect(composeCli.status, composeCli.stderr).toBe(0);
+    }
   });
 });
