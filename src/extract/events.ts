@@ -76,6 +76,7 @@ const SEGMENT_BREAK = /[,;:()\u2014\u2013]|\s-\s|\s(?:but|while|whereas|though|a
 const DATELINE_BEFORE = /^[\p{Lu}][\p{Lu}\s.'-]+,\s*$/u;
 const PHONE_SENSE = "phone";
 const MAX_MERGE_CANDIDATES = 100;
+const MAX_SENTENCE_CHARS = 2500;
 const VISIT_SENSE = "visit";
 const SPEAKER_AFTER = /^(?:,[^,.;]{0,80},)?\W{0,3}\s*(?:said|says|told|stated|added|insisted|warned|announced)\b/i;
 const SPEAKER_BEFORE = /\b(?:said|says|told|stated|added|according to)\s+(?:[\w'\u2019-]+\s+){0,4}$/i;
@@ -247,7 +248,9 @@ export function detectEvents(context: EventContext): EventRecord[] {
   let mentionCursor = 0;
 
   sentences.forEach((sentence, sentenceIndex) => {
-    const text = body.slice(sentence.start, sentence.end);
+    // A run-on "sentence" (a list or table without full stops) is read up to MAX_SENTENCE_CHARS:
+    // the rules below look around each trigger, and a bound keeps them linear.
+    const text = body.slice(sentence.start, Math.min(sentence.end, sentence.start + MAX_SENTENCE_CHARS));
     while (mentionCursor < mentions.length && mentions[mentionCursor].start < sentence.start) mentionCursor++;
     if (!ANY_TRIGGER.test(text) || isHeadline(text)) return;
     const segments = segmentStarts(text);
@@ -255,7 +258,7 @@ export function detectEvents(context: EventContext): EventRecord[] {
     if (triggers.length === 0) return;
     const dates = findDateExpressions(text, publishedAt, now).filter((d) => !DATELINE_BEFORE.test(text.slice(0, d.start)));
     const local: EntityMention[] = [];
-    for (let i = mentionCursor; i < mentions.length && mentions[i].start < sentence.end; i++) {
+    for (let i = mentionCursor; i < mentions.length && mentions[i].start < sentence.start + text.length; i++) {
       local.push({ ...mentions[i], start: mentions[i].start - sentence.start, end: mentions[i].end - sentence.start });
     }
     const locativeCache = new Map<EntityMention, boolean>();

@@ -140,7 +140,10 @@ function qualifierOf(before: string): { qualifier: Qualifier; back: number } | n
 }
 
 function sentenceStartOf(body: string, at: number): number {
-  const paragraphStart = body.lastIndexOf("\n", at - 1) + 1;
+  // Only the 400 characters before `at` matter: a bounded scan rather than lastIndexOf, which would
+  // cross a whole paragraph for every number in it.
+  let paragraphStart = at;
+  while (paragraphStart > 0 && paragraphStart > at - 400 && body.charCodeAt(paragraphStart - 1) !== 10) paragraphStart--;
   const region = body.slice(Math.max(paragraphStart, at - 400), at);
   let last = -1;
   for (const m of region.matchAll(/[.!?]["\u201d\u2019']?\s+(?=["\u201c\u2018']?[\p{Lu}\d])/gu)) last = m.index + m[0].length;
@@ -217,8 +220,10 @@ function singularOf(lower: string, raw: string, value: number): string | null {
 
 function measureOf(body: string, token: NumberToken, unit: Unit, sentenceStart: number): string {
   if (TIME_UNITS.has(unit.unit)) return "duration";
-  const sentenceEnd = body.slice(unit.end).search(/[.!?](?:\s|$)|\n/);
-  const after = body.slice(unit.end, sentenceEnd < 0 ? body.length : unit.end + sentenceEnd).slice(0, 80);
+  // Only the next 80 characters are read: search no further (the rest of the body may be long).
+  const window = body.slice(unit.end, unit.end + 81);
+  const sentenceEnd = window.search(/[.!?](?:\s|$)|\n/);
+  const after = window.slice(0, sentenceEnd < 0 ? 80 : Math.min(80, sentenceEnd));
   const before = body.slice(Math.max(sentenceStart, token.start - 50), token.start);
   const pick = (table: [RegExp, string][], fallback: string): string => {
     let best: { at: number; measure: string } | null = null;

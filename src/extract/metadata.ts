@@ -29,9 +29,14 @@ interface DateMatch {
   length: number;
 }
 
+// chrono is slow. A full date (year, month and day) needs a digit and either a month name or a
+// numeric form (9/3/2022, 2022.03.09); strings with neither are not given to it.
+const MAY_HOLD_FULL_DATE = new RegExp(`\\d[/.\\-]\\d|\\b(?:${MONTHS})\\b`, "i");
+
 /** The first absolute calendar date (year, month and day all written) in a short string. */
 export function findAbsoluteDate(text: string): DateMatch | null {
   const sample = text.slice(0, MAX_DATE_STRING);
+  if (!/\d/.test(sample) || !MAY_HOLD_FULL_DATE.test(sample)) return null;
   const iso = /\b(\d{4})-(\d{2})-(\d{2})\b/.exec(sample);
   if (iso) {
     const value = isoFromParts(+iso[1], +iso[2], +iso[3]);
@@ -66,13 +71,21 @@ const LABEL_WORDS = new Set([
   ...WEEKDAYS, "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun",
 ]);
 
+// Words chrono may read as part of a date besides months, weekdays and the labels above.
+const DATE_LINE_WORDS = new Set(["the", "and", "noon", "midnight", "morning", "afternoon", "evening", "night", "sept", "tues", "thur", "thurs"]);
+const MONTH_WORD = new RegExp(`^(?:${MONTHS})$`);
+
 /**
  * The date of a line that is only a date stamp ("March 9, 2022", "Published: 08 Mar 2022, 10:30 IST",
  * "Updated 3:04 PM EST, Mon March 7, 2022"), or null when the line says more than that.
  */
 export function dateOfDateLine(line: string): string | null {
   const trimmed = line.trim();
-  if (trimmed.length === 0 || trimmed.length > 90) return null;
+  if (trimmed.length === 0 || trimmed.length > 90 || !/\d/.test(trimmed)) return null;
+  // A word that is no label, month or date word cannot be part of a date stamp: skip chrono.
+  for (const word of trimmed.toLowerCase().match(/[a-z]{3,}/g) ?? []) {
+    if (!LABEL_WORDS.has(word) && !DATE_LINE_WORDS.has(word) && !MONTH_WORD.test(word)) return null;
+  }
   const found = findAbsoluteDate(trimmed);
   if (!found) return null;
   const rest = (trimmed.slice(0, found.index) + " " + trimmed.slice(found.index + found.length)).toLowerCase();

@@ -67,4 +67,21 @@ export const TRIGGER_ENTRIES: TriggerEntry[] = (data.triggers as LexiconEntryDat
 
 // One pass over a sentence with every term at once: most sentences have no trigger, and this
 // spares them the per-entry patterns with their context checks.
-export const ANY_TRIGGER = new RegExp(`\\b(?:${(data.triggers as LexiconEntryData[]).flatMap((e) => e.terms).join("|")})\\b`, "i");
+// Terms are grouped by their first letter ("m(?:eet|et|...)|t(?:alks|...)"): the same language,
+// but the regex engine tries a few groups at each position instead of hundreds of terms.
+export const ANY_TRIGGER = new RegExp(`\\b(?:${groupByFirstLetter((data.triggers as LexiconEntryData[]).flatMap((e) => e.terms))})\\b`, "i");
+
+/** An alternation of the terms, factored by first letter where that letter is a plain literal. */
+function groupByFirstLetter(terms: string[]): string {
+  const groups = new Map<string, string[]>();
+  const rest: string[] = [];
+  for (const term of terms) {
+    if (/^[a-z](?![?*+{])/i.test(term)) {
+      const letter = term[0].toLowerCase();
+      const group = groups.get(letter);
+      if (group) group.push(term.slice(1));
+      else groups.set(letter, [term.slice(1)]);
+    } else rest.push(term);
+  }
+  return [...[...groups].map(([letter, tails]) => `${letter}(?:${tails.join("|")})`), ...rest].join("|");
+}
