@@ -105,6 +105,24 @@ describe.each(storeFactories)("live event feed on $kind", (factory) => {
     await resumed.close();
   });
 
+  it("loads an event once for all subscribers that select the same fields", async () => {
+    const after = (await graphql(server.url, `{ eventFeedCursor }`)).data.eventFeedCursor as string;
+    const subscribers = Array.from({ length: 20 }, () => subscribeWs(server.url, EVENT_ADDED, pick, { after }));
+    await until(() => server.feed.subscriberCount === 20, "twenty subscribers");
+    const eventLoads: string[] = [];
+    const stop = store.onQuery((query) => {
+      if (/from "events" as "d0"/.test(query)) eventLoads.push(query);
+    });
+    const result = await graphql(server.url, INGEST, { input: { text: report("Madrid", "Sunday") } });
+    const added = result.data.ingestArticle.addedEvents.length;
+    expect(added).toBeGreaterThan(0);
+    for (const subscriber of subscribers) await subscriber.waitFor(added);
+    stop();
+    // The mutation's own payload selects its events once; each feed entry adds one load, not twenty.
+    expect(eventLoads.length).toBeLessThanOrEqual(1 + added);
+    await Promise.all(subscribers.map((s) => s.close()));
+  });
+
   it("refuses a subscription with a malformed cursor", async () => {
     const bad = subscribeWs(server.url, EVENT_ADDED, pick, { after: "not-a-cursor" });
     await expect(bad.waitFor(1, 5_000)).rejects.toThrow(/cursor/);

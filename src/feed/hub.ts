@@ -15,6 +15,11 @@ export interface FeedEntry {
   placeKeys: string[];
   /** Folded names and aliases of the event's participants. */
   participantKeys: string[];
+  /**
+   * Loads done once per entry for all its subscribers, by a key the loader chooses: ten thousand
+   * subscribers with the same selection cost one query, not ten thousand.
+   */
+  sharedLoads: Map<string, Promise<unknown>>;
 }
 
 export interface FeedFilter {
@@ -33,8 +38,8 @@ const ENTRY_COLUMNS = `
   coalesce((select array_agg(k) from event_participants ep join entities x on x.id = ep.entity_id,
     unnest(x.alias_keys) k where ep.event_id = e.id), '{}') as "participantKeys"`;
 
-function normalizeEntry(row: FeedEntry): FeedEntry {
-  return { ...row, seq: Number(row.seq) };
+function normalizeEntry(row: Omit<FeedEntry, "sharedLoads">): FeedEntry {
+  return { ...row, seq: Number(row.seq), sharedLoads: new Map() };
 }
 
 /** Encodes a feed position for clients; opaque so that its form can change. */
@@ -163,7 +168,7 @@ export class FeedHub {
   }
 
   private async readAfter(seq: number): Promise<FeedEntry[]> {
-    const rows = await this.store.rows<FeedEntry>(
+    const rows = await this.store.rows<Omit<FeedEntry, "sharedLoads">>(
       `select ${ENTRY_COLUMNS} from feed_entries f join events e on e.id = f.event_id
        where f.seq > $1 order by f.seq limit ${PAGE}`,
       [seq],

@@ -9,6 +9,8 @@ import { type TableFilter, allOf, textMatches } from "./filters.js";
 
 export const Article = builder.drizzleNode("articles", {
   name: "Article",
+  // Only the columns the query asks for: no body or search vectors unless selected.
+  select: {},
   id: { column: (a) => a.id },
   fields: (t) => ({
     url: t.exposeString("url", { nullable: true }),

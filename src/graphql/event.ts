@@ -21,6 +21,8 @@ export const EventStatus = builder.enumType("EventStatus", {
 
 export const Event = builder.drizzleNode("events", {
   name: "Event",
+  // Only the columns the query asks for: no body or search vectors unless selected.
+  select: {},
   description: "A real-world happening, with every article that mentions it.",
   id: { column: (e) => e.id },
   fields: (t) => ({
@@ -59,6 +61,8 @@ export const Event = builder.drizzleNode("events", {
 
 builder.drizzleObject("eventMentions", {
   name: "EventMention",
+  // Only the columns the query asks for: no body or search vectors unless selected.
+  select: {},
   description: "One article's report of an event: the provenance of the event.",
   fields: (t) => ({
     article: t.relation("article"),
@@ -111,6 +115,15 @@ builder.queryFields((t) => ({
   }),
 }));
 
+/** A stable key for a planned query: its columns, relations and extras by name, with their arguments. */
+function selectionKey(options: unknown): string {
+  return JSON.stringify(options, (_key, value) => {
+    if (typeof value === "function") return "fn";
+    if (value && typeof value === "object" && "getSQL" in value) return "sql";
+    return value;
+  });
+}
+
 const FeedKindEnum = builder.enumType("EventFeedKind", { values: { ADDED: { value: "added" }, UPDATED: { value: "updated" } } as const });
 
 const EventFeedEdge = builder.objectRef<FeedEntry>("EventFeedEdge").implement({
@@ -120,8 +133,18 @@ const EventFeedEdge = builder.objectRef<FeedEntry>("EventFeedEdge").implement({
     kind: t.field({ type: FeedKindEnum, resolve: (e) => e.kind }),
     node: t.drizzleField({
       type: Event,
-      resolve: (query, entry, _args, ctx) =>
-        ctx.db.query.events.findFirst(query({ where: { id: entry.eventId } })).then((row) => row!),
+      resolve: (query, entry, _args, ctx) => {
+        const options = query({ where: { id: entry.eventId } });
+        // Subscribers asking for the same fields share one query per entry.
+        const key = selectionKey(options);
+        const loadRow = () => ctx.db.query.events.findFirst(options).then((found) => found!);
+        let load = entry.sharedLoads.get(key) as ReturnType<typeof loadRow> | undefined;
+        if (!load) {
+          load = loadRow();
+          entry.sharedLoads.set(key, load);
+        }
+        return load;
+      },
     }),
   }),
 });

@@ -13,6 +13,8 @@ const Qualifier = builder.enumType("FigureQualifier", {
 
 export const Figure = builder.drizzleNode("figures", {
   name: "Figure",
+  // Only the columns the query asks for: no body or search vectors unless selected.
+  select: {},
   description: 'A reported number: "at least 1,119 civilians killed" is 1119 person killed, at least.',
   id: { column: (f) => f.id },
   fields: (t) => ({

@@ -5,6 +5,8 @@ import { type TableFilter, allOf, entityNamed, textMatches } from "./filters.js"
 
 export const Quote = builder.drizzleNode("quotes", {
   name: "Quote",
+  // Only the columns the query asks for: no body or search vectors unless selected.
+  select: {},
   description: "A direct quotation and who said it.",
   id: { column: (q) => q.id },
   fields: (t) => ({
