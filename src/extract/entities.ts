@@ -109,6 +109,60 @@ const isUpper = (code: number) => code >= 65 && code <= 90;
 // Dotted acronyms (U.S.), or words with inner apostrophes, hyphens and dots (O'Brien, Suk-yeol).
 const WORD_RE = /(?:\p{Lu}\.){2,}|[\p{L}\p{M}\p{N}]+(?:['’\-.][\p{L}\p{M}\p{N}]+)*/gu;
 
+const LETTER_MARK_DIGIT = /^[\p{L}\p{M}\p{N}]/u;
+const UPPER = /^\p{Lu}/u;
+const isWordCode = (body: string, i: number, code: number): boolean =>
+  code < 128 ? (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57) : LETTER_MARK_DIGIT.test(body.slice(i, i + 2));
+const isUpperCode = (body: string, i: number, code: number): boolean =>
+  code < 128 ? code >= 65 && code <= 90 : UPPER.test(body.slice(i, i + 2));
+const codeWidth = (code: number) => (code > 0xffff ? 2 : 1);
+
+/**
+ * The next match of WORD_RE at or after `from`, found by a scanner: the same words, without the
+ * regex engine's Unicode property tests on every ASCII character.
+ */
+function nextWord(body: string, from: number): { 0: string; index: number } | null {
+  const n = body.length;
+  let i = from;
+  while (i < n) {
+    const code = body.codePointAt(i)!;
+    const width = codeWidth(code);
+    if (isUpperCode(body, i, code)) {
+      // Dotted acronym: two or more capitals each followed by a full stop (U.S.).
+      let j = i;
+      let count = 0;
+      for (;;) {
+        const c = j < n ? body.codePointAt(j)! : -1;
+        if (c < 0 || !isUpperCode(body, j, c) || body.charCodeAt(j + codeWidth(c)) !== 46) break;
+        j += codeWidth(c) + 1;
+        count++;
+      }
+      if (count >= 2) return { 0: body.slice(i, j), index: i };
+    }
+    if (!isWordCode(body, i, code)) {
+      i += width;
+      continue;
+    }
+    let j = i + width;
+    for (;;) {
+      while (j < n) {
+        const c = body.codePointAt(j)!;
+        if (!isWordCode(body, j, c)) break;
+        j += codeWidth(c);
+      }
+      const sep = body.charCodeAt(j);
+      // ' ’ - . followed by a word character continue the word (O'Brien, Suk-yeol).
+      if ((sep === 39 || sep === 0x2019 || sep === 45 || sep === 46) && j + 1 < n && isWordCode(body, j + 1, body.codePointAt(j + 1)!)) {
+        j += 1;
+        continue;
+      }
+      break;
+    }
+    return { 0: body.slice(i, j), index: i };
+  }
+  return null;
+}
+
 function readWords(body: string, sentences: Span[]): Word[] {
   const words: Word[] = [];
   let sentenceIndex = 0;
@@ -122,7 +176,7 @@ function readWords(body: string, sentences: Span[]): Word[] {
     }
     sentenceWords = [];
   };
-  for (const m of body.matchAll(WORD_RE)) {
+  for (let m = nextWord(body, 0); m; m = nextWord(body, m.index + m[0].length)) {
     let text = m[0];
     const start = m.index;
     const possessive = text.length > 2 && (text.endsWith("'s") || text.endsWith("’s") || text.endsWith("'S"));

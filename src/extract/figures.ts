@@ -91,7 +91,7 @@ export function extractFigures(body: string, _sentences: Span[]): FigureRecord[]
     const range = rangePartner(body, token, numbers[k + 1]);
     const unitAfter = findUnit(body, range ?? token);
     const elliptic = !unitAfter && sameSentence && /^(?:,?\s*(?:and|or|to|with|while))?\s*$/i.test(body.slice(sameSentence.end, token.start).slice(-12))
-      ? { unit: sameSentence.unit, noun: null, end: token.end }
+      ? { unit: sameSentence.unit, noun: null, end: (range ?? token).end }
       : null;
     const unit = unitAfter ?? elliptic;
     // "two years ago" dates something rather than counting it.

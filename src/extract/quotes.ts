@@ -43,6 +43,8 @@ interface Candidate extends Span {
 // How far back a sentence or paragraph start is looked for: a quotation's attribution lies within
 // a sentence, and the bound keeps one huge paragraph with many quotations linear.
 const MAX_LOOKBACK = 1500;
+// No sentence before a quotation runs longer than this.
+const MAX_SENTENCE_LOOKBACK = 800;
 
 /** Index of the first item whose `start` is >= `at` (items sorted by start). */
 function firstStartingAt(items: Span[], at: number): number {
@@ -363,9 +365,10 @@ class QuoteContext {
   /** Start of the sentence holding `at`, ignoring full stops inside quotations and after abbreviations. */
   private sentenceStart(at: number): number {
     const body = this.body;
-    const paragraphStart = this.paragraphStart(at);
+    const paragraphStart = this.paragraphStart(at, MAX_SENTENCE_LOOKBACK);
     for (let i = at - 1; i > paragraphStart; i--) {
-      if (!/[.!?]/.test(body[i]) || !/\s/.test(body[i + 1] ?? " ")) continue;
+      const c = body.charCodeAt(i);
+      if ((c !== 46 && c !== 33 && c !== 63) || !/\s/.test(body[i + 1] ?? " ")) continue;
       if (this.insideQuote(i)) continue;
       if (ABBREVIATION.test(body.slice(Math.max(paragraphStart, i - 6), i))) continue;
       let j = i + 1;

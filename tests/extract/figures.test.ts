@@ -97,3 +97,16 @@ describe("extractFigures", () => {
     expect(figures("The index closed at 45.2 on Friday. Two years ago the plan was dropped. One of them left.")).toEqual([]);
   });
 });
+
+describe("figure ranges after an elliptic unit", () => {
+  it("keeps both ends of a range inside its evidence (found by the fuzz test)", async () => {
+    const { extractArticle } = await import("../../src/extract/index.js");
+    const body = "1.2.3,4 5% $6bn £7m 8-9 ".repeat(20);
+    const result = extractArticle({ text: body });
+    expect(result.figures.length).toBeGreaterThan(0);
+    for (const f of result.figures) {
+      expect(f.start).toBeLessThanOrEqual(f.end);
+      expect(result.body.slice(f.start, f.end)).toBe(f.text);
+    }
+  });
+});

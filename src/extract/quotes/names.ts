@@ -29,6 +29,8 @@ const MALE_TITLES = new Set(["mr", "sir", "lord", "king", "prince"]);
 const FEMALE_TITLES = new Set(["mrs", "ms", "miss", "lady", "dame", "queen", "princess"]);
 // Nationality and demonym adjectives ("Russian", "Ukrainian", "British", "Chinese", "French").
 const DEMONYM = /^\p{Lu}\p{Ll}+(?:ian|ean|an|ish|ese|ic|ch|i)$/u;
+// Its endings, tested first: the full pattern backtracks over every letter of other words.
+const DEMONYM_END = /(?:an|sh|se|ic|ch|i)$/;
 
 // A capitalised word, or an initial with its full stop ("J."); other full stops end the run.
 const NAME_TOKEN = String.raw`\p{Lu}(?:\.|[\p{L}\-]*(?:['\u2019]\p{Lu}\p{L}*)?)`;
@@ -47,7 +49,7 @@ export function nameRuns(body: string, from: number, to: number): NameRun[] {
     let gender: NameRun["gender"] = null;
     while (tokens.length) {
       const lower = tokens[0].toLowerCase().replace(/\.$/, "");
-      const isLeading = LEADING_NON_NAME.has(lower) || (tokens.length > 1 && DEMONYM.test(tokens[0]));
+      const isLeading = LEADING_NON_NAME.has(lower) || (tokens.length > 1 && DEMONYM_END.test(tokens[0]) && DEMONYM.test(tokens[0]));
       if (!isLeading) break;
       if (MALE_TITLES.has(lower)) gender = "male";
       if (FEMALE_TITLES.has(lower)) gender = "female";
