@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { storeArticle } from "../src/ingest/pipeline.js";
-import { startServer, type RunningServer } from "../src/server.js";
 import { meetingReport, protestReport } from "./helpers/fixtures.js";
 import { graphql } from "./helpers/graphql.js";
+import { serverFixture } from "./helpers/server.js";
 import { storeFactories, type TestStore } from "./helpers/stores.js";
 
 const INGEST = `mutation ($input: IngestArticleInput!) {
@@ -14,21 +14,15 @@ const INGEST = `mutation ($input: IngestArticleInput!) {
 }`;
 
 describe.each(storeFactories)("GraphQL API on $kind", (factory) => {
+  const fixture = serverFixture(factory, { maxArticleBytes: 20_000 });
   let store: TestStore;
-  let server: RunningServer;
   let url: string;
 
   beforeAll(async () => {
-    store = await factory.open();
-    server = await startServer(store, { port: 0, maxArticleBytes: 20_000 });
-    url = server.url;
+    ({ store } = fixture);
+    url = fixture.server.url;
     await storeArticle(store.db, { url: "https://news.example/berg-weber", source: "Example News" }, meetingReport());
     await storeArticle(store.db, { url: null, source: "Harbour Times" }, protestReport());
-  });
-
-  afterAll(async () => {
-    await server?.close();
-    await store?.destroy();
   });
 
   const count = async (table: string) => Number((await store.rows<{ n: number }>(`select count(*)::int as n from ${table}`))[0].n);

@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { decodeFeedCursor } from "../src/feed/hub.js";
 import { ingestArticle } from "../src/ingest/pipeline.js";
-import { startServer, type RunningServer } from "../src/server.js";
 import { graphql } from "./helpers/graphql.js";
-import { storeFactories, type TestStore } from "./helpers/stores.js";
+import { serverFixture } from "./helpers/server.js";
+import { storeFactories } from "./helpers/stores.js";
 import { subscribeWs } from "./helpers/subscribers.js";
 
 const CITIES = ["Lima", "Quito", "Bogota", "Caracas", "Santiago", "Montevideo", "Asuncion", "La Paz", "Brasilia", "Panama City"];
@@ -44,22 +44,11 @@ function article(i: number): string {
 const EVENT_ADDED = `subscription ($after: String) { eventAdded(after: $after) { cursor } }`;
 
 describe.each(storeFactories)("gapless resumable feed on $kind", (factory) => {
-  let store: TestStore;
-  let server: RunningServer;
-
-  beforeAll(async () => {
-    store = await factory.open();
-    server = await startServer(store, { port: 0, maxArticleBytes: 1024 * 1024 });
-  });
-
-  afterAll(async () => {
-    await server?.close();
-    await store?.destroy();
-  });
+  const fixture = serverFixture(factory);
 
   it("gives every resuming client every event exactly once, in cursor order, under concurrent out-of-order commits", async () => {
     const next = random(42);
-    const start = (await graphql(server.url, `{ eventFeedCursor }`)).data.eventFeedCursor as string;
+    const start = (await graphql(fixture.server.url, `{ eventFeedCursor }`)).data.eventFeedCursor as string;
 
     let allIngested = false;
     // Clients drop their connection after a random number of events and resume from the last cursor they saw.
@@ -70,7 +59,7 @@ describe.each(storeFactories)("gapless resumable feed on $kind", (factory) => {
       for (;;) {
         // Once every ingest had committed before this subscription began, an empty replay means the end.
         const ingestsDone = allIngested;
-        const subscription = subscribeWs(server.url, EVENT_ADDED, (data) => data.eventAdded.cursor as string, { after: cursor });
+        const subscription = subscribeWs(fixture.server.url, EVENT_ADDED, (data) => data.eventAdded.cursor as string, { after: cursor });
         const take = 1 + Math.floor(next() * 12);
         try {
           await subscription.waitFor(take, 4_000);
@@ -91,13 +80,13 @@ describe.each(storeFactories)("gapless resumable feed on $kind", (factory) => {
     const workers = Array.from({ length: CONCURRENT_INGESTS }, async () => {
       for (let i = queue.shift(); i !== undefined; i = queue.shift()) {
         const delay = Math.floor(next() * 60);
-        await ingestArticle(store.db, { text: article(i) }, { beforeCommit: () => new Promise((r) => setTimeout(r, delay)) });
+        await ingestArticle(fixture.store.db, { text: article(i) }, { beforeCommit: () => new Promise((r) => setTimeout(r, delay)) });
       }
     });
     await Promise.all(workers);
     allIngested = true;
 
-    const expected = (await store.rows<{ seq: number }>(`select seq::int as seq from feed_entries where kind = 'added' order by seq`)).map((r) => Number(r.seq));
+    const expected = (await fixture.store.rows<{ seq: number }>(`select seq::int as seq from feed_entries where kind = 'added' order by seq`)).map((r) => Number(r.seq));
     expect(expected.length).toBeGreaterThanOrEqual(ARTICLES);
     const results = await Promise.all(clients);
     for (const seen of results) {

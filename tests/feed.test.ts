@@ -1,11 +1,11 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startServer, type RunningServer } from "../src/server.js";
+import { describe, expect, it } from "vitest";
 import { graphql } from "./helpers/graphql.js";
+import { serverFixture, until } from "./helpers/server.js";
 import { runCli, startServerProcess } from "./helpers/processes.js";
-import { storeFactories, type TestStore } from "./helpers/stores.js";
+import { storeFactories } from "./helpers/stores.js";
 import { subscribeSse, subscribeWs } from "./helpers/subscribers.js";
 
 const EVENT_ADDED = `subscription ($type: EventType, $participant: String, $place: String, $after: String) {
@@ -33,37 +33,19 @@ function report(city: string, day: string) {
   );
 }
 
-async function until(condition: () => boolean, what: string, timeoutMs = 10_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe.each(storeFactories)("live event feed on $kind", (factory) => {
-  let store: TestStore;
-  let server: RunningServer;
-
-  beforeAll(async () => {
-    store = await factory.open();
-    server = await startServer(store, { port: 0, maxArticleBytes: 1024 * 1024 });
-  });
-
-  afterAll(async () => {
-    await server?.close();
-    await store?.destroy();
-  });
+  const fixture = serverFixture(factory);
 
   it("pushes events of an ingestArticle mutation to SSE and WebSocket subscribers, with filters", async () => {
-    const sse = subscribeSse(server.url, EVENT_ADDED, pick);
-    const ws = subscribeWs(server.url, EVENT_ADDED, pick);
-    const consultOnly = subscribeWs(server.url, EVENT_ADDED, pick, { type: "CONSULT" });
-    const inGeneva = subscribeSse(server.url, EVENT_ADDED, pick, { place: "Geneva" });
-    const elsewhere = subscribeWs(server.url, EVENT_ADDED, pick, { place: "Lisbon" });
-    await until(() => server.feed.subscriberCount === 5, "five subscribers");
+    const sse = subscribeSse(fixture.server.url, EVENT_ADDED, pick);
+    const ws = subscribeWs(fixture.server.url, EVENT_ADDED, pick);
+    const consultOnly = subscribeWs(fixture.server.url, EVENT_ADDED, pick, { type: "CONSULT" });
+    const inGeneva = subscribeSse(fixture.server.url, EVENT_ADDED, pick, { place: "Geneva" });
+    const elsewhere = subscribeWs(fixture.server.url, EVENT_ADDED, pick, { place: "Lisbon" });
+    await until(() => fixture.server.feed.subscriberCount === 5, "five subscribers");
 
-    const result = await graphql(server.url, INGEST, { input: { text: report("Geneva", "Monday") } });
+    const result = await graphql(fixture.server.url, INGEST, { input: { text: report("Geneva", "Monday") } });
     const added = result.data.ingestArticle.addedEvents as { title: string; type: string }[];
     expect(added.map((e) => e.type)).toContain("CONSULT");
 
@@ -77,23 +59,23 @@ describe.each(storeFactories)("live event feed on $kind", (factory) => {
     await inGeneva.waitFor(1);
     expect(inGeneva.received.every((e) => e.node.place?.name === "Geneva")).toBe(true);
     // Deliveries are in order, so once a later ingest has arrived nothing else is on its way.
-    await graphql(server.url, INGEST, { input: { text: report("Lisbon", "Tuesday") } });
+    await graphql(fixture.server.url, INGEST, { input: { text: report("Lisbon", "Tuesday") } });
     await elsewhere.waitFor(1);
     await consultOnly.waitFor(2);
     expect(consultOnly.received.map((e) => e.node.type)).toEqual(["CONSULT", "CONSULT"]);
     expect(elsewhere.received.map((e) => e.node.place?.name)).toEqual(["Lisbon"]);
     await Promise.all([sse, ws, consultOnly, inGeneva, elsewhere].map((s) => s.close()));
-    await until(() => server.feed.subscriberCount === 0, "subscribers to leave");
+    await until(() => fixture.server.feed.subscriberCount === 0, "subscribers to leave");
   });
 
   it("replays from a cursor, then continues live, each event once", async () => {
-    const cursorBefore = (await graphql(server.url, `{ eventFeedCursor }`)).data.eventFeedCursor as string;
-    const vienna = await graphql(server.url, INGEST, { input: { text: report("Vienna", "Wednesday") } });
+    const cursorBefore = (await graphql(fixture.server.url, `{ eventFeedCursor }`)).data.eventFeedCursor as string;
+    const vienna = await graphql(fixture.server.url, INGEST, { input: { text: report("Vienna", "Wednesday") } });
     const viennaCount = vienna.data.ingestArticle.addedEvents.length;
     expect(viennaCount).toBeGreaterThan(0);
-    const resumed = subscribeWs(server.url, EVENT_ADDED, pick, { after: cursorBefore });
+    const resumed = subscribeWs(fixture.server.url, EVENT_ADDED, pick, { after: cursorBefore });
     await resumed.waitFor(viennaCount);
-    const prague = await graphql(server.url, INGEST, { input: { text: report("Prague", "Thursday") } });
+    const prague = await graphql(fixture.server.url, INGEST, { input: { text: report("Prague", "Thursday") } });
     const pragueCount = prague.data.ingestArticle.addedEvents.length;
     const received = await resumed.waitFor(viennaCount + pragueCount);
     const sources = received.map((e) => articleTitles(e)[0]);
@@ -106,14 +88,14 @@ describe.each(storeFactories)("live event feed on $kind", (factory) => {
   });
 
   it("loads an event once for all subscribers that select the same fields", async () => {
-    const after = (await graphql(server.url, `{ eventFeedCursor }`)).data.eventFeedCursor as string;
-    const subscribers = Array.from({ length: 20 }, () => subscribeWs(server.url, EVENT_ADDED, pick, { after }));
-    await until(() => server.feed.subscriberCount === 20, "twenty subscribers");
+    const after = (await graphql(fixture.server.url, `{ eventFeedCursor }`)).data.eventFeedCursor as string;
+    const subscribers = Array.from({ length: 20 }, () => subscribeWs(fixture.server.url, EVENT_ADDED, pick, { after }));
+    await until(() => fixture.server.feed.subscriberCount === 20, "twenty subscribers");
     const eventLoads: string[] = [];
-    const stop = store.onQuery((query) => {
+    const stop = fixture.store.onQuery((query) => {
       if (/from "events" as "d0"/.test(query)) eventLoads.push(query);
     });
-    const result = await graphql(server.url, INGEST, { input: { text: report("Madrid", "Sunday") } });
+    const result = await graphql(fixture.server.url, INGEST, { input: { text: report("Madrid", "Sunday") } });
     const added = result.data.ingestArticle.addedEvents.length;
     expect(added).toBeGreaterThan(0);
     for (const subscriber of subscribers) await subscriber.waitFor(added);
@@ -124,7 +106,7 @@ describe.each(storeFactories)("live event feed on $kind", (factory) => {
   });
 
   it("refuses a subscription with a malformed cursor", async () => {
-    const bad = subscribeWs(server.url, EVENT_ADDED, pick, { after: "not-a-cursor" });
+    const bad = subscribeWs(fixture.server.url, EVENT_ADDED, pick, { after: "not-a-cursor" });
     await expect(bad.waitFor(1, 5_000)).rejects.toThrow(/cursor/);
     await bad.close();
   });
@@ -133,12 +115,12 @@ describe.each(storeFactories)("live event feed on $kind", (factory) => {
     const dir = mkdtempSync(join(tmpdir(), "newsgraph-feed-"));
     const file = join(dir, "athens.txt");
     writeFileSync(file, report("Athens", "Friday"));
-    const cursor = (await graphql(server.url, `{ eventFeedCursor }`)).data.eventFeedCursor as string;
-    const subscriber = subscribeSse(server.url, EVENT_ADDED, pick, { after: cursor });
+    const cursor = (await graphql(fixture.server.url, `{ eventFeedCursor }`)).data.eventFeedCursor as string;
+    const subscriber = subscribeSse(fixture.server.url, EVENT_ADDED, pick, { after: cursor });
     // On PGlite only the server process can open the database: the CLI goes through its API.
-    const cli = store.databaseUrl
-      ? await runCli(["ingest", file], { DATABASE_URL: store.databaseUrl })
-      : await runCli(["ingest", "--server", server.url, file]);
+    const cli = fixture.store.databaseUrl
+      ? await runCli(["ingest", file], { DATABASE_URL: fixture.store.databaseUrl })
+      : await runCli(["ingest", "--server", fixture.server.url, file]);
     expect(cli.code, cli.stderr).toBe(0);
     expect(cli.stderr).toMatch(/1 stored/);
     const [event] = await subscriber.waitFor(1);
@@ -148,28 +130,17 @@ describe.each(storeFactories)("live event feed on $kind", (factory) => {
 });
 
 describe.each(storeFactories.filter((f) => f.kind === "postgres"))("live event feed across processes on $kind", (factory) => {
-  let store: TestStore;
-  let server: RunningServer;
-
-  beforeAll(async () => {
-    store = await factory.open();
-    server = await startServer(store, { port: 0, maxArticleBytes: 1024 * 1024 });
-  });
-
-  afterAll(async () => {
-    await server?.close();
-    await store?.destroy();
-  });
+  const fixture = serverFixture(factory);
 
   it("serves subscribers of several server processes on one database", async () => {
-    const other = await startServerProcess({ DATABASE_URL: store.databaseUrl! });
+    const other = await startServerProcess({ DATABASE_URL: fixture.store.databaseUrl! });
     try {
-      const cursor = (await graphql(server.url, `{ eventFeedCursor }`)).data.eventFeedCursor as string;
-      const here = subscribeWs(server.url, EVENT_ADDED, pick, { after: cursor });
+      const cursor = (await graphql(fixture.server.url, `{ eventFeedCursor }`)).data.eventFeedCursor as string;
+      const here = subscribeWs(fixture.server.url, EVENT_ADDED, pick, { after: cursor });
       const there = subscribeSse(other.url, EVENT_ADDED, pick, { after: cursor });
       const dir = mkdtempSync(join(tmpdir(), "newsgraph-feed-"));
       writeFileSync(join(dir, "oslo.txt"), report("Oslo", "Saturday"));
-      const cli = await runCli(["ingest", dir], { DATABASE_URL: store.databaseUrl! });
+      const cli = await runCli(["ingest", dir], { DATABASE_URL: fixture.store.databaseUrl! });
       expect(cli.code, cli.stderr).toBe(0);
       const [a] = await here.waitFor(1);
       const [b] = await there.waitFor(1);

@@ -1,9 +1,9 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ingestArticle } from "../src/ingest/pipeline.js";
-import { startServer, type RunningServer } from "../src/server.js";
 import { graphql } from "./helpers/graphql.js";
+import { serverFixture, until } from "./helpers/server.js";
 import { storeFactories, type TestStore } from "./helpers/stores.js";
 import { subscribeWs } from "./helpers/subscribers.js";
 
@@ -80,39 +80,27 @@ describe.each(storeFactories)("merging events across articles on $kind", (factor
 });
 
 describe.each(storeFactories)("eventUpdated on $kind", (factory) => {
-  let store: TestStore;
-  let server: RunningServer;
-
-  beforeAll(async () => {
-    store = await factory.open();
-    server = await startServer(store, { port: 0, maxArticleBytes: 1024 * 1024 });
-  });
-
-  afterAll(async () => {
-    await server?.close();
-    await store?.destroy();
-  });
+  const fixture = serverFixture(factory);
 
   it("tells subscribers when a later report corroborates a planned event and it has happened", async () => {
     const ingest = `mutation ($text: String!) { ingestArticle(input: { text: $text }) {
       ... on IngestArticlePayload { addedEvents { id status } updatedEvents { id status mentionCount } } } }`;
-    const announced = await graphql(server.url, ingest, { text: REPORTS.announced });
+    const announced = await graphql(fixture.server.url, ingest, { text: REPORTS.announced });
     const [meeting] = announced.data.ingestArticle.addedEvents;
     expect(meeting.status).toBe("PLANNED");
 
     // From the feed's position after the announcement: the announcement itself is not news to these subscribers.
-    const after = (await graphql(server.url, `{ eventFeedCursor }`)).data.eventFeedCursor;
+    const after = (await graphql(fixture.server.url, `{ eventFeedCursor }`)).data.eventFeedCursor;
     const updates = subscribeWs(
-      server.url,
+      fixture.server.url,
       `subscription ($after: String) { eventUpdated(after: $after) { cursor kind node { id status date mentionCount sourceCount lastReportedAt } } }`,
       (data) => data.eventUpdated,
       { after },
     );
-    const added = subscribeWs(server.url, `subscription ($after: String) { eventAdded(after: $after) { node { id } } }`, (data) => data.eventAdded.node.id, { after });
-    const deadline = Date.now() + 10_000;
-    while (server.feed.subscriberCount < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    const added = subscribeWs(fixture.server.url, `subscription ($after: String) { eventAdded(after: $after) { node { id } } }`, (data) => data.eventAdded.node.id, { after });
+    await until(() => fixture.server.feed.subscriberCount === 2, "two subscribers");
 
-    const reported = await graphql(server.url, ingest, { text: REPORTS.reported });
+    const reported = await graphql(fixture.server.url, ingest, { text: REPORTS.reported });
     expect(reported.data.ingestArticle.addedEvents).toEqual([]);
     expect(reported.data.ingestArticle.updatedEvents).toEqual([{ id: meeting.id, status: "OCCURRED", mentionCount: 2 }]);
     const [update] = await updates.waitFor(1);
