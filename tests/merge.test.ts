@@ -60,6 +60,28 @@ describe.each(storeFactories)("merging events across articles on $kind", (factor
     expect(results[2]).toEqual(results[0]);
   });
 
+  it("ingests concurrently without deadlocks when articles report event types in opposite orders", async () => {
+    const store = await factory.open();
+    try {
+      const meetingThenProtest = (i: number) =>
+        `Report ${i}\n\nMay ${i + 1}, 2023\n\nTrade ministers of Chile and Peru met in Quito on Monday for round ${i} of talks. ` +
+        `Later, thousands of farmers marched through Quito to protest against fuel prices.`;
+      const protestThenMeeting = (i: number) =>
+        `Report ${i + 100}\n\nMay ${i + 1}, 2023\n\nThousands of dockworkers marched through Lima on Tuesday to protest against low wages. ` +
+        `Later, trade ministers of Spain and Portugal met in Lima for round ${i + 100} of talks.`;
+      const texts = Array.from({ length: 8 }, (_, i) => [meetingThenProtest(i), protestThenMeeting(i)]).flat();
+      const results = await Promise.allSettled(
+        texts.map((text) => ingestArticle(store.db, { text }, { beforeCommit: () => new Promise((r) => setTimeout(r, 20)) })),
+      );
+      const failures = results.filter((r) => r.status === "rejected").map((r) => String((r as PromiseRejectedResult).reason));
+      expect(failures).toEqual([]);
+      const [{ n }] = await store.rows<{ n: number }>("select count(*)::int as n from articles");
+      expect(n).toBe(texts.length);
+    } finally {
+      await store.destroy();
+    }
+  });
+
   it("makes the seed articles' foreign ministers' meeting one event with five mentions, in either order", async () => {
     const dir = new URL("../seeds/", import.meta.url).pathname;
     const files = readdirSync(dir).filter((f) => f.endsWith(".txt")).sort();

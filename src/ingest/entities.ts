@@ -99,7 +99,10 @@ function entityWrites(records: EntityRecords): EntityWrite[] {
  */
 export async function resolveEntities(tx: Transaction, records: EntityRecords): Promise<EntityIndex> {
   const index = new EntityIndex();
-  const writes = entityWrites(records).filter((w) => nameKey(w.name) !== "");
+  // Sorted, so that concurrent ingests lock the same entity rows in the same order.
+  const writes = entityWrites(records)
+    .filter((w) => nameKey(w.name) !== "")
+    .sort((a, b) => a.kind.localeCompare(b.kind) || nameKey(a.name).localeCompare(nameKey(b.name)));
   if (writes.length === 0) return index;
   const allKeys = [...new Set(writes.flatMap((w) => [w.name, ...w.aliases].map(nameKey)))];
   const existing = await tx

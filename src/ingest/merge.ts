@@ -4,7 +4,7 @@ import { events } from "../db/schema.js";
 import type { EventRecord } from "../extract/types.js";
 import { type EventSummary, MATCH_THRESHOLD, eventSimilarity, mergeSummaries } from "./match.js";
 
-/** Advisory lock namespace for merging events of one type: concurrent reports of one event cannot both create it. */
+/** Advisory lock namespace for merging events of one type. */
 const MERGE_LOCK_NAMESPACE = 7_340_003;
 // How far apart (days) a stored event's dates and a new report's may be for the two to be compared.
 const CANDIDATE_WINDOW_DAYS = 90;
@@ -26,6 +26,17 @@ function shiftDays(isoDate: string, days: number): string {
 }
 
 /**
+ * Locks merging for these event types until the transaction ends, so that concurrent reports of
+ * one event cannot both create it. All types at once and in one order, so two ingests never
+ * wait on each other's locks in a circle.
+ */
+export async function lockEventTypes(tx: Transaction, types: string[]): Promise<void> {
+  for (const type of [...new Set(types)].sort()) {
+    await tx.execute(sql`select pg_advisory_xact_lock(${MERGE_LOCK_NAMESPACE}, hashtext(${type}))`);
+  }
+}
+
+/**
  * The stored event that a newly reported event is the same happening as, if any: the most
  * similar stored event of its type near its date, when similar enough (see match.ts).
  */
@@ -36,7 +47,6 @@ export async function findMatchingEvent(
   placeId: number | null,
   participantIds: number[],
 ): Promise<StoredMatch | null> {
-  await tx.execute(sql`select pg_advisory_xact_lock(${MERGE_LOCK_NAMESPACE}, hashtext(${summary.type}))`);
   const anchor = summary.date ?? articleDate;
   let nearby: SQL | undefined;
   if (anchor) {

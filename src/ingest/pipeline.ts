@@ -7,7 +7,7 @@ import type { EventRecord, ExtractedArticle } from "../extract/types.js";
 import { FEED_CHANNEL, FEED_LOCK_KEY } from "../feed/channel.js";
 import { type EntityIndex, resolveEntities } from "./entities.js";
 import { summarizeEvent } from "./match.js";
-import { findMatchingEvent, mergeIntoEvent } from "./merge.js";
+import { findMatchingEvent, lockEventTypes, mergeIntoEvent } from "./merge.js";
 import { IngestError } from "./errors.js";
 import { type IngestInput, validateIngestInput } from "./validate.js";
 
@@ -148,6 +148,7 @@ async function storeQuotesAndFigures(tx: Transaction, articleId: number, extract
 async function storeEvents(tx: Transaction, articleId: number, publishedAt: string | null, extractedEvents: EventRecord[], index: EntityIndex) {
   const added: number[] = [];
   const updated: number[] = [];
+  await lockEventTypes(tx, extractedEvents.map((e) => e.type));
   for (const event of extractedEvents) {
     const summary = summarizeEvent(event, publishedAt);
     const placeId = event.place ? (index.find(event.place, ["place"]) ?? null) : null;
