@@ -16,6 +16,7 @@ import {
 import type { Store } from "./db/client.js";
 import { FeedHub } from "./feed/hub.js";
 import type { Context } from "./graphql/builder.js";
+import { EXAMPLE_OPERATIONS } from "./graphql/examples.js";
 import { schema } from "./graphql/schema.js";
 import { bearerToken, connectionToken, tokenMatches } from "./http/auth.js";
 import { limitPlugins } from "./http/limits.js";
@@ -42,29 +43,6 @@ export type ServerOptions = Pick<Config, "port" | "maxArticleBytes"> &
     logger?: Logger;
   };
 
-const EXAMPLE_QUERY = `# Newsgraph: the latest events with their sources
-query LatestEvents {
-  events(first: 5) {
-    totalCount
-    edges {
-      node {
-        title
-        type
-        date
-        status
-        place { name country latitude longitude }
-        participants { __typename name }
-        mentionCount
-        sourceCount
-        mentions(first: 3) { edges { node { evidence article { title source publishedAt } } } }
-      }
-    }
-  }
-}
-
-# Live: run this in another tab, then ingest an article.
-# subscription { eventAdded { cursor node { title type date } } }
-`;
 
 /** One HTTP request or WebSocket operation, as seen by the logs. */
 interface RequestState {
@@ -197,7 +175,7 @@ export async function startServer(store: Store, options: ServerOptions): Promise
     schema,
     context,
     graphqlEndpoint: "/graphql",
-    graphiql: { title: "Newsgraph", defaultQuery: EXAMPLE_QUERY, subscriptionsProtocol: "WS" },
+    graphiql: { title: "Newsgraph", defaultQuery: EXAMPLE_OPERATIONS, subscriptionsProtocol: "WS" },
     landingPage: false,
     // Unexpected errors read "Unexpected error."; outside production extensions.originalError has the cause.
     maskedErrors: { isDev: !production },

@@ -43,6 +43,13 @@ describe.each(storeFactories)("GraphQL API on $kind", (factory) => {
     expect(node.data.node).toEqual({ __typename: "Article", title: "Berg and Weber to meet in Kyiv", source: "Example News", publishedAt: "2022-05-03" });
   });
 
+  it("serves GraphiQL with the example operations preloaded", async () => {
+    const page = await fetch(url, { headers: { accept: "text/html" } });
+    expect(page.headers.get("content-type")).toMatch(/text\/html/);
+    const html = await page.text();
+    for (const operation of ["EventsFeed", "PersonPage", "LiveEvents"]) expect(html).toContain(operation);
+  });
+
   it("finds articles by full-text search", async () => {
     const result = await graphql(url, `{ articles(search: "dockworkers wages") { totalCount edges { node { title } } } }`);
     expect(result.data.articles.totalCount).toBe(1);

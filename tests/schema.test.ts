@@ -1,6 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { printSchema } from "graphql";
+import { parse, printSchema, validate } from "graphql";
+import { EXAMPLE_OPERATIONS } from "../src/graphql/examples.js";
 import { parse as parseYaml } from "yaml";
 import { describe, expect, it } from "vitest";
 import { schema } from "../src/graphql/schema.js";
@@ -20,6 +21,13 @@ describe("committed artefacts", () => {
     expect(query.node).toBeDefined();
     expect(schema.getMutationType()!.getFields().ingestArticle).toBeDefined();
     expect(schema.getSubscriptionType()!.getFields().eventAdded).toBeDefined();
+  });
+
+  it("GraphiQL's example operations are valid against the schema", () => {
+    const document = parse(EXAMPLE_OPERATIONS);
+    expect(validate(schema, document)).toEqual([]);
+    const names = document.definitions.map((d) => (d.kind === "OperationDefinition" ? `${d.operation} ${d.name?.value}` : d.kind));
+    expect(names).toEqual(["query EventsFeed", "query PersonPage", "query PlacePage", "subscription LiveEvents"]);
   });
 
   it("docker-compose.yml parses and runs PostgreSQL, the server and a queue worker against it", () => {
