@@ -55,7 +55,9 @@ function compile(entry: LexiconEntryData): TriggerEntry {
     isNoun: entry.noun ? () => true : nounTest(entry.nouns ?? []),
     governs: entry.governs ?? false,
     keepsComplement: entry.keepsComplement ?? false,
-    pattern: new RegExp(`(?<![\\w-])(?:${terms.join("|")})(?![\\w-])`, "gi"),
+    // Grouped by first letter only when every term starts with a plain letter: alternatives that
+    // can match at one position then keep their order (longest first).
+    pattern: new RegExp(`(?<![\\w-])(?:${terms.every(startsWithLetter) ? groupByFirstLetter(terms) : terms.join("|")})(?![\\w-])`, "gi"),
     needs: entry.needs ? new RegExp(entry.needs, "i") : null,
     notBefore: entry.notBefore ? new RegExp(entry.notBefore, "i") : null,
     notAfter: entry.notAfter ? new RegExp(entry.notAfter, "i") : null,
@@ -71,12 +73,17 @@ export const TRIGGER_ENTRIES: TriggerEntry[] = (data.triggers as LexiconEntryDat
 // but the regex engine tries a few groups at each position instead of hundreds of terms.
 export const ANY_TRIGGER = new RegExp(`\\b(?:${groupByFirstLetter((data.triggers as LexiconEntryData[]).flatMap((e) => e.terms))})\\b`, "i");
 
+/** Whether a term opens with a plain letter (not a group, class or quantified letter). */
+function startsWithLetter(term: string): boolean {
+  return /^[a-z](?![?*+{])/i.test(term);
+}
+
 /** An alternation of the terms, factored by first letter where that letter is a plain literal. */
 function groupByFirstLetter(terms: string[]): string {
   const groups = new Map<string, string[]>();
   const rest: string[] = [];
   for (const term of terms) {
-    if (/^[a-z](?![?*+{])/i.test(term)) {
+    if (startsWithLetter(term)) {
       const letter = term[0].toLowerCase();
       const group = groups.get(letter);
       if (group) group.push(term.slice(1));
