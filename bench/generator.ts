@@ -3,7 +3,7 @@
 // many articles per statement. tests/bench-generator.test.ts proves the two give identical rows.
 import type { Store } from "../src/db/client.js";
 import { contentHash, type ArticleOrigin } from "../src/ingest/pipeline.js";
-import { EntityIndex, type EntityKind, nameKey } from "../src/ingest/entities.js";
+import { EntityIndex, type EntityKind, entityWrites, nameKey } from "../src/ingest/entities.js";
 import { type EventSummary, MATCH_THRESHOLD, eventSimilarity, mergeSummaries, summarizeEvent } from "../src/ingest/match.js";
 import type { EventRecord, ExtractedArticle, EntityRecords } from "../src/extract/types.js";
 
@@ -222,6 +222,7 @@ interface EventRow {
 }
 
 const CANDIDATE_WINDOW_DAYS = 90;
+const MAX_CANDIDATES = 500;
 
 /** Events of one type indexed the way findMatchingEvent (src/ingest/merge.ts) selects candidates. */
 class EventIndex {
@@ -333,13 +334,14 @@ export class BulkLoader {
         end: f.end,
       });
     }
-    const reportedAt = extracted.publishedAt ?? this.options.today ?? new Date().toISOString().slice(0, 10);
+    const publishedAt = extracted.publishedAt;
     const added: number[] = [];
     const updated: number[] = [];
     for (const event of extracted.events) {
-      const summary = summarizeEvent(event, reportedAt);
+      const summary = summarizeEvent(event, publishedAt);
       const placeId = event.place ? (index.find(event.place, ["place"]) ?? null) : null;
-      const stored = this.findMatchingEvent(summary, reportedAt);
+      const participantIds = [...new Set(event.participants.map((p) => index.find(p)).filter((id) => id !== undefined))];
+      const stored = this.findMatchingEvent(summary, publishedAt, placeId, participantIds);
       let eventId: number;
       if (stored) {
         const idx = this.eventIndex(stored.type);
@@ -347,14 +349,17 @@ export class BulkLoader {
         stored.summary = jsonRoundTrip(mergeSummaries(stored.summary, summary));
         stored.date = stored.date ?? event.date;
         stored.place_id = stored.place_id ?? placeId;
-        stored.status = event.status === "occurred" && stored.status !== "occurred" ? "occurred" : stored.status;
-        if (reportedAt < stored.first_reported_at) stored.first_reported_at = reportedAt;
-        if (reportedAt > stored.last_reported_at) stored.last_reported_at = reportedAt;
+        const status = event.status === "occurred" && stored.status !== "occurred" ? "occurred" : stored.status;
+        if (status !== stored.status) stored.title = event.title;
+        stored.status = status;
+        if (publishedAt && publishedAt < stored.first_reported_at) stored.first_reported_at = publishedAt;
+        if (publishedAt && publishedAt > stored.last_reported_at) stored.last_reported_at = publishedAt;
         idx.add(stored);
         this.dirtyEvents.add(stored.id);
         eventId = stored.id;
         if (!added.includes(eventId) && !updated.includes(eventId)) updated.push(eventId);
       } else {
+        const reportedAt = publishedAt ?? event.date ?? this.options.today ?? new Date().toISOString().slice(0, 10);
         const row: EventRow = {
           id: this.nextId.events++,
           type: event.type,
@@ -382,7 +387,6 @@ export class BulkLoader {
         start: event.start,
         end: event.end,
       });
-      const participantIds = [...new Set(event.participants.map((p) => index.find(p)).filter((id) => id !== undefined))];
       for (const entityId of participantIds) {
         const key = `${eventId}:${entityId}`;
         if (this.participantPairs.has(key)) continue;
@@ -405,19 +409,31 @@ export class BulkLoader {
   }
 
   /** findMatchingEvent (merge.ts) over the in-memory events: same candidates, same order, same choice. */
-  private findMatchingEvent(summary: EventSummary, reportedAt: string): EventRow | null {
+  private findMatchingEvent(summary: EventSummary, publishedAt: string | null, placeId: number | null, participantIds: number[]): EventRow | null {
     const idx = this.eventIndexes.get(summary.type);
     if (!idx) return null;
-    const anchor = summary.date ?? reportedAt;
+    const anchor = summary.date ?? publishedAt;
     const ids: number[] = [];
     const collect = (set: Set<number> | undefined) => set && ids.push(...set);
-    if (summary.date) collect(idx.byDate.get(summary.date));
-    for (let d = -CANDIDATE_WINDOW_DAYS; d <= CANDIDATE_WINDOW_DAYS; d++) {
-      const day = addDays(anchor, d);
-      if (!summary.date) collect(idx.byDate.get(day));
-      collect(idx.undatedByReport.get(day));
+    if (anchor) {
+      if (summary.date) collect(idx.byDate.get(summary.date));
+      for (let d = -CANDIDATE_WINDOW_DAYS; d <= CANDIDATE_WINDOW_DAYS; d++) {
+        const day = addDays(anchor, d);
+        if (!summary.date) collect(idx.byDate.get(day));
+        collect(idx.undatedByReport.get(day));
+      }
+    } else {
+      // Neither the event nor its article is dated: events of the type sharing its place or a participant.
+      for (const set of [...idx.byDate.values(), ...idx.undatedByReport.values()]) {
+        for (const id of set) {
+          const row = this.eventRows[id];
+          const sharesPlace = placeId !== null && row.place_id === placeId;
+          if (sharesPlace || participantIds.some((p) => this.participantPairs.has(`${id}:${p}`))) ids.push(id);
+        }
+      }
     }
-    ids.sort((a, b) => a - b);
+    // The newest MAX_CANDIDATES, oldest first, as merge.ts reads them.
+    ids.sort((a, b) => a - b).splice(0, Math.max(0, ids.length - MAX_CANDIDATES));
     let best: EventRow | null = null;
     let bestScore = MATCH_THRESHOLD - Number.EPSILON;
     for (const id of ids) {
@@ -434,11 +450,7 @@ export class BulkLoader {
   /** resolveEntities (entities.ts) over the in-memory entities. */
   private resolveEntities(records: EntityRecords): EntityIndex {
     const index = new EntityIndex();
-    const writes = [
-      ...records.people.map((p) => ({ kind: "person" as const, name: p.name, aliases: p.aliases, role: p.role, country: null, placeKind: null, latitude: null, longitude: null })),
-      ...records.places.map((p) => ({ kind: "place" as const, name: p.name, aliases: p.aliases, role: null, country: p.country, placeKind: p.kind, latitude: p.latitude, longitude: p.longitude })),
-      ...records.organizations.map((o) => ({ kind: "organization" as const, name: o.name, aliases: o.aliases, role: null, country: null, placeKind: null, latitude: null, longitude: null })),
-    ].filter((w) => nameKey(w.name) !== "");
+    const writes = entityWrites(records);
     if (writes.length === 0) return index;
     const allKeys = [...new Set(writes.flatMap((w) => [w.name, ...w.aliases].map(nameKey)))];
     // The snapshot the article's one SELECT sees: rows overlapping its keys, with their keys then.

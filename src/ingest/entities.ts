@@ -65,7 +65,7 @@ function mergedColumns(newAliases: SQL, newKeys: SQL, values: Omit<typeof entiti
   };
 }
 
-interface EntityWrite {
+export interface EntityWrite {
   kind: EntityKind;
   name: string;
   aliases: string[];
@@ -76,8 +76,9 @@ interface EntityWrite {
   longitude?: number | null;
 }
 
-function entityWrites(records: EntityRecords): EntityWrite[] {
-  return [
+/** The entity rows an article writes, in the order it writes them (sorted, so that concurrent ingests lock rows alike). */
+export function entityWrites(records: EntityRecords): EntityWrite[] {
+  const writes: EntityWrite[] = [
     ...records.people.map((p) => ({ kind: "person" as const, name: p.name, aliases: p.aliases, role: p.role })),
     ...records.places.map((p) => ({
       kind: "place" as const,
@@ -90,6 +91,9 @@ function entityWrites(records: EntityRecords): EntityWrite[] {
     })),
     ...records.organizations.map((o) => ({ kind: "organization" as const, name: o.name, aliases: o.aliases })),
   ];
+  return writes
+    .filter((w) => nameKey(w.name) !== "")
+    .sort((a, b) => a.kind.localeCompare(b.kind) || nameKey(a.name).localeCompare(nameKey(b.name)));
 }
 
 /**
@@ -99,10 +103,7 @@ function entityWrites(records: EntityRecords): EntityWrite[] {
  */
 export async function resolveEntities(tx: Transaction, records: EntityRecords): Promise<EntityIndex> {
   const index = new EntityIndex();
-  // Sorted, so that concurrent ingests lock the same entity rows in the same order.
-  const writes = entityWrites(records)
-    .filter((w) => nameKey(w.name) !== "")
-    .sort((a, b) => a.kind.localeCompare(b.kind) || nameKey(a.name).localeCompare(nameKey(b.name)));
+  const writes = entityWrites(records);
   if (writes.length === 0) return index;
   const allKeys = [...new Set(writes.flatMap((w) => [w.name, ...w.aliases].map(nameKey)))];
   const existing = await tx
