@@ -1,7 +1,7 @@
 // Runs the full extraction pipeline over the development corpus in ../shared/corpus:
 // (a) robustness and speed on every plain-text and HTML article, and (b) boilerplate removal and
 // metadata accuracy on the HTML pages against their expected output.
-// Usage: npx tsx scripts/corpus.ts [--verbose]
+// Usage: npm run corpus [-- --verbose]   (exit code 1 on a crash, an article over 1 s, or a dated text article)
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { extractArticle, type ExtractedArticle } from "../src/extract/index.js";
@@ -120,8 +120,13 @@ for (const [kind, list] of Object.entries(runs)) {
   for (const r of list.filter((r) => r.error)) console.log(`  CRASH ${r.path}: ${r.error}`);
   for (const r of list.filter((r) => r.ms > SLOW_MS)) console.log(`  SLOW ${r.path}: ${r.ms.toFixed(0)} ms`);
 }
+// The run fails (exit code 1) on any crash or article over SLOW_MS, so that CI can gate on it.
+const failures = [...runs.text, ...runs.html].filter((r) => r.error || r.ms > SLOW_MS).length;
+if (failures) process.exitCode = 1;
 const datedText = runs.text.filter((r) => r.result?.publishedAt);
 console.log(`text articles with a publishedAt (must be 0): ${datedText.length}`);
+if (datedText.length) process.exitCode = 1;
+console.log(`crashes or articles over ${SLOW_MS} ms (must be 0): ${failures}`);
 for (const r of datedText.slice(0, 5)) console.log(`  ${r.path}: ${r.result!.publishedAt}`);
 
 // (b) boilerplate removal and metadata on the HTML pages
