@@ -61,7 +61,8 @@ if (only.includes("load")) {
   }
   await loader.finish();
   const loadMs = performance.now() - started;
-  await store.rows("analyze");
+  // What autovacuum would do after a bulk load: statistics, and GIN pending lists merged into the indexes.
+  await store.rows("vacuum analyze");
   const rows: Record<string, number> = {};
   for (const table of ["articles", "entities", "events", "event_mentions", "event_participants", "article_entities", "quotes", "figures", "feed_entries"]) {
     const [row] = await store.rows<{ n: string }>(`select count(*)::text as n from ${table}`);

@@ -2,6 +2,7 @@ import { mkdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { PGlite } from "@electric-sql/pglite";
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import type { Logger } from "drizzle-orm";
 import type { PgAsyncDatabase } from "drizzle-orm/pg-core/async/db";
 import type { PgQueryResultHKT } from "drizzle-orm/pg-core/session";
@@ -61,7 +62,7 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
 async function openPglite(dataDir: string): Promise<Store> {
   const inMemory = dataDir.startsWith("memory://");
   if (!inMemory) mkdirSync(resolve(dataDir), { recursive: true });
-  const client = await PGlite.create(inMemory ? dataDir : resolve(dataDir));
+  const client = await PGlite.create(inMemory ? dataDir : resolve(dataDir), { extensions: { pg_trgm } });
   const logger = new StatementLogger();
   const db = drizzlePglite({ client, relations, logger });
   await migratePglite(db, { migrationsFolder: MIGRATIONS_FOLDER });

@@ -69,6 +69,8 @@ export const entities = pgTable(
   (t) => [
     uniqueIndex("entities_kind_name_key_key").on(t.kind, t.nameKey),
     index("entities_alias_keys_idx").using("gin", t.aliasKeys),
+    // Part-of-name searches (ilike '%…%'); the extension comes from an earlier migration.
+    index("entities_name_trgm_idx").using("gin", t.name.op("gin_trgm_ops")),
   ],
 );
 
