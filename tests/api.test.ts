@@ -218,6 +218,13 @@ describe.each(storeFactories)("GraphQL API on $kind", (factory) => {
     expect(await Promise.all(["articles", "entities", "events", "quotes", "figures"].map(count))).toEqual(before);
   });
 
+  it("stores non-English articles with their language flagged", async () => {
+    const text =
+      "Les ministres se réunissent à Genève\n\nLes ministres des Affaires étrangères de la Norvège et de l'Allemagne se sont réunis lundi à Genève pour discuter des exportations de céréales.";
+    const result = await graphql(url, `mutation ($text: String!) { ingestArticle(input: { text: $text }) { ... on IngestArticlePayload { article { language title } } } }`, { text });
+    expect(result.data.ingestArticle.article).toEqual({ language: "fr", title: "Les ministres se réunissent à Genève" });
+  });
+
   it("writes an article whole or not at all", async () => {
     const before = await Promise.all(["articles", "entities", "events", "quotes", "figures"].map(count));
     const broken = protestReport();

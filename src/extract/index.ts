@@ -3,6 +3,7 @@ import { extractEntities } from "./entities.js";
 import { detectEvents } from "./events.js";
 import { extractFigures } from "./figures.js";
 import { htmlToArticle } from "./html.js";
+import { detectLanguage } from "./language.js";
 import { extractQuotes } from "./quotes.js";
 import { splitSentences } from "./sentences.js";
 import type { ArticleInput, ExtractedArticle } from "./types.js";
@@ -37,7 +38,7 @@ export function extractArticle(input: ArticleInput): ExtractedArticle {
     title,
     publishedAt,
     body,
-    language: "en",
+    language: detectLanguage(body),
     entities: entities.records,
     quotes: extractQuotes(text, sentences, entities.mentions),
     figures: extractFigures(text, sentences),
