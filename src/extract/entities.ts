@@ -103,7 +103,6 @@ interface Word {
 
 // We've, They'll, Don't: pronouns and verbs, never names.
 const CONTRACTION = /['’](?:ve|ll|re|d|m|t)$/i;
-const SPACES = /^[ \t\u00a0]+$/;
 const isUpper = (code: number) => code >= 65 && code <= 90;
 
 // Dotted acronyms (U.S.), or words with inner apostrophes, hyphens and dots (O'Brien, Suk-yeol).
@@ -117,96 +116,134 @@ const isUpperCode = (body: string, i: number, code: number): boolean =>
   code < 128 ? code >= 65 && code <= 90 : UPPER.test(body.slice(i, i + 2));
 const codeWidth = (code: number) => (code > 0xffff ? 2 : 1);
 
-/**
- * The next match of WORD_RE at or after `from`, found by a scanner: the same words, without the
- * regex engine's Unicode property tests on every ASCII character.
- */
-function nextWord(body: string, from: number): { 0: string; index: number } | null {
+/** Index of the first word character at or after `from`, or -1. */
+function nextWordStart(body: string, from: number): number {
   const n = body.length;
-  let i = from;
-  while (i < n) {
+  for (let i = from; i < n; ) {
     const code = body.codePointAt(i)!;
-    const width = codeWidth(code);
-    if (isUpperCode(body, i, code)) {
-      // Dotted acronym: two or more capitals each followed by a full stop (U.S.).
-      let j = i;
-      let count = 0;
-      for (;;) {
-        const c = j < n ? body.codePointAt(j)! : -1;
-        if (c < 0 || !isUpperCode(body, j, c) || body.charCodeAt(j + codeWidth(c)) !== 46) break;
-        j += codeWidth(c) + 1;
-        count++;
-      }
-      if (count >= 2) return { 0: body.slice(i, j), index: i };
+    if (isWordCode(body, i, code)) return i;
+    i += codeWidth(code);
+  }
+  return -1;
+}
+
+/**
+ * End of the word starting at `start` (a word character), as WORD_RE would match it, found by a
+ * scanner: the same words, without the regex engine's Unicode property tests on every ASCII character.
+ */
+function wordEnd(body: string, start: number): number {
+  const n = body.length;
+  // Dotted acronym: two or more capitals each followed by a full stop (U.S.).
+  let j = start;
+  let count = 0;
+  for (;;) {
+    const c = j < n ? body.codePointAt(j)! : -1;
+    if (c < 0 || !isUpperCode(body, j, c) || body.charCodeAt(j + codeWidth(c)) !== 46) break;
+    j += codeWidth(c) + 1;
+    count++;
+  }
+  if (count >= 2) return j;
+  j = start;
+  for (;;) {
+    while (j < n) {
+      const c = body.codePointAt(j)!;
+      if (!isWordCode(body, j, c)) break;
+      j += codeWidth(c);
     }
-    if (!isWordCode(body, i, code)) {
-      i += width;
+    const sep = body.charCodeAt(j);
+    // ' ’ - . followed by a word character continue the word (O'Brien, Suk-yeol).
+    if ((sep === 39 || sep === 0x2019 || sep === 45 || sep === 46) && j + 1 < n && isWordCode(body, j + 1, body.codePointAt(j + 1)!)) {
+      j += 1;
       continue;
     }
-    let j = i + width;
-    for (;;) {
-      while (j < n) {
-        const c = body.codePointAt(j)!;
-        if (!isWordCode(body, j, c)) break;
-        j += codeWidth(c);
-      }
-      const sep = body.charCodeAt(j);
-      // ' ’ - . followed by a word character continue the word (O'Brien, Suk-yeol).
-      if ((sep === 39 || sep === 0x2019 || sep === 45 || sep === 46) && j + 1 < n && isWordCode(body, j + 1, body.codePointAt(j + 1)!)) {
-        j += 1;
-        continue;
-      }
-      break;
-    }
-    return { 0: body.slice(i, j), index: i };
+    return j;
   }
-  return null;
+}
+
+/** foldName, with a fast path for the common plain ASCII word (no dots or hyphens: lowercasing is all it does). */
+function foldWord(text: string): string {
+  for (let k = 0; k < text.length; k++) {
+    const c = text.charCodeAt(k);
+    if (c > 127 || c === 45 || c === 46) return foldName(text);
+  }
+  return text.toLowerCase();
+}
+
+/** True when `text` has a lowercase letter (ASCII checked directly, the rest by \p{Ll}). */
+function hasLowercase(text: string): boolean {
+  for (let k = 0; k < text.length; k++) {
+    const c = text.charCodeAt(k);
+    if (c >= 97 && c <= 122) return true;
+    if (c > 127) return LOWERCASE.test(text);
+  }
+  return false;
+}
+const LOWERCASE = /\p{Ll}/u;
+
+const isSpaceOrTab = (c: number) => c === 32 || c === 9 || c === 0xa0;
+// “ " ‘ : ( [ — an opening quote, colon or bracket makes the next word a sentence start.
+const isOpener = (c: number) => c === 0x201c || c === 34 || c === 0x2018 || c === 58 || c === 40 || c === 91;
+
+/** The gap body[from, to) between two words is white space only (same line, no punctuation). */
+function spacesOnly(body: string, from: number, to: number): boolean {
+  for (let k = from; k < to; k++) if (!isSpaceOrTab(body.charCodeAt(k))) return false;
+  return true;
+}
+
+/** The gap body[from, to) ends with an opener and white space (/[“"‘:(\[]\s*$/). */
+function opensBefore(body: string, from: number, to: number): boolean {
+  let k = to - 1;
+  while (k >= from && WHITE_SPACE.test(body[k])) k--;
+  return k >= from && isOpener(body.charCodeAt(k));
+}
+const WHITE_SPACE = /\s/;
+
+/** Headline case: most words of the sentence words[from..] capitalised, so capitals do not mark names. */
+function markHeadline(words: Word[], from: number): void {
+  const count = words.length - from;
+  if (count < 4) return;
+  let capitalized = 0;
+  for (let k = from; k < words.length; k++) if (words[k].capitalized && !words[k].allCaps) capitalized++;
+  if (capitalized / count >= 0.6) for (let k = from; k < words.length; k++) words[k].initial = true;
 }
 
 function readWords(body: string, sentences: Span[]): Word[] {
   const words: Word[] = [];
   let sentenceIndex = 0;
   let previousEnd = -1;
-  let sentenceWords: Word[] = [];
-  const closeSentence = () => {
-    // Headline case: most words capitalised, so capitals do not mark names.
-    const capitalized = sentenceWords.filter((w) => w.capitalized && !w.allCaps).length;
-    if (sentenceWords.length >= 4 && capitalized / sentenceWords.length >= 0.6) {
-      for (const w of sentenceWords) w.initial = true;
-    }
-    sentenceWords = [];
-  };
-  for (let m = nextWord(body, 0); m; m = nextWord(body, m.index + m[0].length)) {
-    let text = m[0];
-    const start = m.index;
+  let sentenceFirstWord = 0;
+  for (let start = nextWordStart(body, 0); start >= 0; ) {
+    const matchEnd = wordEnd(body, start);
+    let text = body.slice(start, matchEnd);
     const possessive = text.length > 2 && (text.endsWith("'s") || text.endsWith("’s") || text.endsWith("'S"));
     if (possessive) text = text.slice(0, -2);
     while (sentenceIndex < sentences.length && sentences[sentenceIndex].end <= start) {
       sentenceIndex++;
-      closeSentence();
+      markHeadline(words, sentenceFirstWord);
+      sentenceFirstWord = words.length;
     }
     const sentenceStart = sentences[sentenceIndex]?.start ?? 0;
-    const gap = previousEnd < sentenceStart ? "" : body.slice(previousEnd, start);
+    // The gap since the previous word, empty across a sentence start.
+    const gapLength = previousEnd < sentenceStart ? 0 : start - previousEnd;
     const code = text.charCodeAt(0);
-    const capitalized = isUpper(code) || (code > 127 && /^\p{Lu}/u.test(text));
-    const word: Word = {
+    const capitalized = isUpper(code) || (code > 127 && UPPER.test(text));
+    words.push({
       text,
       // Only capitalised words are looked up in lexicons; lowercase ones are compared as they are.
-      folded: capitalized ? foldName(text) : text,
+      folded: capitalized ? foldWord(text) : text,
       start,
       end: start + text.length,
       capitalized,
-      allCaps: capitalized && text.length > 1 && !/\p{Ll}/u.test(text),
+      allCaps: capitalized && text.length > 1 && !hasLowercase(text),
       possessive,
       // A sentence's first word, or one just after an opening quote or a colon.
-      initial: sentenceWords.length === 0 || (gap.length > 1 && /[“"‘:(\[]\s*$/.test(gap)),
-      joined: gap.length > 0 && SPACES.test(gap),
-    };
-    words.push(word);
-    sentenceWords.push(word);
-    previousEnd = m.index + m[0].length;
+      initial: words.length === sentenceFirstWord || (gapLength > 1 && opensBefore(body, previousEnd, start)),
+      joined: gapLength > 0 && spacesOnly(body, previousEnd, start),
+    });
+    previousEnd = matchEnd;
+    start = nextWordStart(body, matchEnd);
   }
-  closeSentence();
+  markHeadline(words, sentenceFirstWord);
   return words;
 }
 
@@ -259,7 +296,8 @@ function findRuns(words: Word[], lex: Lexicons): [number, number][] {
 }
 
 function isNameWord(w: Word, lex: Lexicons): boolean {
-  return w.capitalized && !lex.nonNames.has(w.folded) && !/^\p{N}/u.test(w.text) && !CONTRACTION.test(w.text);
+  // A capitalised word starts with an upper-case letter, so never with a digit.
+  return w.capitalized && !lex.nonNames.has(w.folded) && !CONTRACTION.test(w.text);
 }
 
 function possessiveBefore(words: Word[], from: number, to: number): boolean {
