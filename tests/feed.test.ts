@@ -2,6 +2,8 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { decodeFeedCursor } from "../src/feed/hub.js";
+import { ingestArticle } from "../src/ingest/pipeline.js";
 import { graphql } from "./helpers/graphql.js";
 import { serverFixture, until } from "./helpers/server.js";
 import { runCli, startServerProcess } from "./helpers/processes.js";
@@ -147,8 +149,42 @@ describe.each(storeFactories.filter((f) => f.kind === "postgres"))("live event f
       expect(articleTitles(a)).toEqual(["Ministers meet in Oslo"]);
       expect(b).toEqual(a);
       await Promise.all([here.close(), there.close()]);
+
+      // A client that leaves one process resumes on the other from its cursor, missing nothing.
+      writeFileSync(join(dir, "bergen.txt"), report("Bergen", "Sunday"));
+      expect((await runCli(["ingest", dir], { DATABASE_URL: fixture.store.databaseUrl! })).code).toBe(0);
+      const resumed = subscribeSse(other.url, EVENT_ADDED, pick, { after: a.cursor });
+      const [{ n }] = await fixture.store.rows<{ n: number }>(`select count(*)::int as n from feed_entries where kind = 'added' and seq > $1`, [
+        decodeFeedCursor(a.cursor),
+      ]);
+      const rest = await resumed.waitFor(n);
+      expect(rest.map((e) => articleTitles(e)[0]).at(-1)).toBe("Ministers meet in Bergen");
+      expect(rest.every((e) => decodeFeedCursor(e.cursor)! > decodeFeedCursor(a.cursor)!)).toBe(true);
+      await resumed.close();
     } finally {
       await other.stop();
     }
+  });
+
+  it("re-establishes a dropped LISTEN connection and delivers what was committed meanwhile", async () => {
+    const subscriber = subscribeWs(fixture.server.url, EVENT_ADDED, pick);
+    await until(() => fixture.server.feed.subscriberCount === 1, "the subscriber");
+    const listeners = `from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() and query ilike 'listen%'`;
+    const dropped = await fixture.store.rows(`select pg_terminate_backend(pid) ${listeners}`);
+    expect(dropped).toHaveLength(1);
+    // Committed while the process is not listening: no NOTIFY reaches it for this one.
+    await ingestArticle(fixture.store.db, { text: report("Tromso", "Monday") });
+    const [first] = await subscriber.waitFor(1);
+    expect(articleTitles(first)).toEqual(["Ministers meet in Tromso"]);
+    // The listener is back for what comes next.
+    const deadline = Date.now() + 15_000;
+    while ((await fixture.store.rows(`select 1 ${listeners}`)).length === 0) {
+      if (Date.now() > deadline) throw new Error("LISTEN was not re-established");
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const narvik = await ingestArticle(fixture.store.db, { text: report("Narvik", "Tuesday") });
+    const fromNarvik = () => subscriber.received.filter((e) => articleTitles(e)[0] === "Ministers meet in Narvik").length;
+    await until(() => fromNarvik() === narvik.addedEventIds.length, "the next article's events");
+    await subscriber.close();
   });
 });
