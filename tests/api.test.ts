@@ -183,14 +183,17 @@ describe.each(storeFactories)("GraphQL API on $kind", (factory) => {
     expect(statements).toHaveLength(1);
   });
 
-  it("ingests through the mutation once: the same URL or the same text again is a duplicate", async () => {
+  it("ingests through the mutation once: the same URL, or the same text with other spacing or boilerplate, is a duplicate", async () => {
     const text = "Harbour reopens\n\nThe harbour of Bergen reopened on Monday after a storm closed it for three days.";
     const first = await graphql(url, INGEST, { input: { text, url: "https://harbour.example/reopens" } });
     expect(first.data.ingestArticle).toMatchObject({ __typename: "IngestArticlePayload", duplicate: false, article: { title: "Harbour reopens", source: "harbour.example" } });
     const articles = await count("articles");
     const sameUrl = await graphql(url, INGEST, { input: { text: `${text}\nUpdated.`, url: "https://harbour.example/reopens" } });
     const sameText = await graphql(url, INGEST, { input: { text: text.replace(/ /g, "  ").replace("\n\n", "\n\n\n") } });
-    for (const again of [sameUrl, sameText]) {
+    const withBoilerplate = await graphql(url, INGEST, {
+      input: { text: text.replace("\n\n", "\n\nAdvertisement\n\n") + "\n\nALSO READ: Storm closes the harbour of Stavanger\n\nShare this article" },
+    });
+    for (const again of [sameUrl, sameText, withBoilerplate]) {
       expect(again.data.ingestArticle).toMatchObject({ duplicate: true, article: { id: first.data.ingestArticle.article.id } });
     }
     expect(await count("articles")).toBe(articles);
