@@ -51,6 +51,17 @@ interface Lexicons {
   /** Canonical organisation by folded name or alias. */
   organizations: Map<string, string>;
   maxOrgWords: number;
+  /**
+   * Every key of the name lexicons (organisations, titles, demonyms, gazetteer places) cut before
+   * each of its spaces: a run's key that is none of these cannot grow into a name.
+   */
+  namePrefixes: Set<string>;
+}
+
+function addPrefixes(prefixes: Set<string>, keys: Iterable<string>): void {
+  for (const key of keys) {
+    for (let space = key.indexOf(" "); space >= 0; space = key.indexOf(" ", space + 1)) prefixes.add(key.slice(0, space));
+  }
 }
 
 let lexicons: Lexicons | null = null;
@@ -68,6 +79,9 @@ function getLexicons(): Lexicons {
     }
   }
   const titles = new Set(cues.titles.map(foldName));
+  const gaz = getGazetteer();
+  const namePrefixes = new Set<string>();
+  for (const keys of [organizations.keys(), titles, gaz.demonyms.keys(), gaz.byName.keys()]) addPrefixes(namePrefixes, keys);
   lexicons = {
     titles,
     maxTitleWords: Math.max(...cues.titles.map((t) => t.split(/\s+/).length)),
@@ -80,6 +94,7 @@ function getLexicons(): Lexicons {
     orgHeads: new Set(orgWords.heads.map(foldName)),
     organizations,
     maxOrgWords,
+    namePrefixes,
   };
   return lexicons;
 }
@@ -316,19 +331,17 @@ function segmentRun(words: Word[], from: number, to: number, lex: Lexicons): Seg
   const gaz = getGazetteer();
   const segments: Segment[] = [];
   let unknownStart = -1;
-  const flushUnknown = (end: number) => {
-    if (unknownStart >= 0) segments.push({ type: "unknown", from: unknownStart, to: end });
-    unknownStart = -1;
-  };
   let i = from;
   while (i < to) {
     let matched: Segment | null = null;
-    const maxLength = Math.min(to - i, MAX_NAME_WORDS);
-    // Keys of words[i..i+length), built once, tried longest first.
-    const keys: string[] = [];
-    for (let length = 1; length <= maxLength; length++) {
-      keys.push(length === 1 ? words[i].folded : `${keys[length - 2]} ${words[i + length - 1].folded}`);
+    // Keys of words[i..i+length), built once, tried longest first; a key grows only while some
+    // lexicon name starts with it.
+    const lengthLimit = Math.min(to - i, MAX_NAME_WORDS);
+    const keys: string[] = [words[i].folded];
+    while (keys.length < lengthLimit && lex.namePrefixes.has(keys[keys.length - 1])) {
+      keys.push(`${keys[keys.length - 1]} ${words[i + keys.length].folded}`);
     }
+    const maxLength = keys.length;
     for (let length = maxLength; length >= 1 && !matched; length--) {
       const end = i + length;
       if (EDGE_CONNECTOR(lex, words[end - 1]) || EDGE_CONNECTOR(lex, words[i])) continue;
@@ -357,7 +370,8 @@ function segmentRun(words: Word[], from: number, to: number, lex: Lexicons): Seg
       }
     }
     if (matched) {
-      flushUnknown(i);
+      if (unknownStart >= 0) segments.push({ type: "unknown", from: unknownStart, to: i });
+      unknownStart = -1;
       segments.push(matched);
       i = matched.to;
     } else {
@@ -365,7 +379,7 @@ function segmentRun(words: Word[], from: number, to: number, lex: Lexicons): Seg
       i++;
     }
   }
-  flushUnknown(to);
+  if (unknownStart >= 0) segments.push({ type: "unknown", from: unknownStart, to });
   return mergeOrganizations(words, segments, lex);
 }
 
