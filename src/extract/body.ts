@@ -80,8 +80,11 @@ function normalize(raw: string): string {
     .replace(/\r\n?/g, "\n")
     .replace(/[\u00a0\u2007\u202f\u3000]/g, " ")
     .replace(/[\u200b-\u200d\u2060\ufeff\u00ad]/g, "")
-    .replace(/[ \t\f\v]+/g, " ");
+    .replace(HORIZONTAL_SPACE_TO_COLLAPSE, " ");
 }
+// Runs of horizontal white space, collapsed to one space: only runs holding a tab, form feed or
+// vertical tab, or two or more spaces, so that the many single spaces are not replaced by themselves.
+const HORIZONTAL_SPACE_TO_COLLAPSE = /[ \t\f\v]*[\t\f\v][ \t\f\v]*| {2,}/g;
 
 /** Splits text into non-empty lines, joining hard-wrapped lines back into their paragraph. */
 function toBlocks(text: string): Block[] {
@@ -144,6 +147,34 @@ export function isEndOfStoryHeading(line: string): boolean {
 
 function foldLine(text: string): string {
   return text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, " ").trim();
+}
+
+function asciiAlphanumerics(text: string, limit: number): number {
+  let count = 0;
+  for (let k = 0; k < text.length && count <= limit; k++) {
+    const c = text.charCodeAt(k);
+    if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57)) count++;
+  }
+  return count;
+}
+
+/** A folded line to compare others with, and how many ASCII letters and digits it has. */
+interface LineKey {
+  folded: string;
+  asciiAlphanumerics: number;
+}
+
+function lineKey(text: string): LineKey {
+  const folded = foldLine(text);
+  return { folded, asciiAlphanumerics: asciiAlphanumerics(folded, Infinity) };
+}
+
+/**
+ * foldLine(text) === key.folded, without folding most lines: foldLine keeps every ASCII letter
+ * and digit, so a text with more of them than the key cannot fold to it.
+ */
+function foldsTo(text: string, key: LineKey): boolean {
+  return asciiAlphanumerics(text, key.asciiAlphanumerics) <= key.asciiAlphanumerics && foldLine(text) === key.folded;
 }
 
 interface Header {
@@ -261,7 +292,7 @@ function mainStory(blocks: Block[], title: string | null): { blocks: Block[]; da
   const kept: Block[] = [];
   let dateLine: string | null = null;
   let proseChars = 0;
-  const titleKey = title ? foldLine(title) : null;
+  const titleKey = title ? lineKey(title) : null;
   for (const block of blocks) {
     const text = block.text;
     if (END_OF_STORY_HEADING.test(text)) {
@@ -274,7 +305,7 @@ function mainStory(blocks: Block[], title: string | null): { blocks: Block[]; da
         dateLine ??= date;
         continue;
       }
-      if (titleKey !== null && foldLine(text) === titleKey) continue;
+      if (titleKey !== null && foldsTo(text, titleKey)) continue;
     }
     if (isJunkLine(text)) continue;
     kept.push(block);
