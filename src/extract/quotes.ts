@@ -62,7 +62,10 @@ const countWords = (text: string): number => text.match(/[\p{L}\p{N}]+(?:['\u201
 
 /** Finds direct quotations and who said them. Speakers are the canonical names of `mentions`, or the name as written. */
 export function extractQuotes(body: string, _sentences: Span[], mentions: EntityMention[]): QuoteRecord[] {
-  const context = new QuoteContext(body, mentions);
+  const spans = findQuotedSpans(body);
+  // Quotes are read off quotation marks only: without any, the context (name runs over the whole body) is not needed.
+  if (spans.length === 0) return [];
+  const context = new QuoteContext(body, spans, mentions);
   const quotes: QuoteRecord[] = [];
   let previous: { close: number; speaker: string | null; attributed: boolean } | null = null;
   for (const span of context.spans) {
@@ -120,9 +123,10 @@ class QuoteContext {
 
   constructor(
     private readonly body: string,
+    spans: QuotedSpan[],
     mentions: EntityMention[],
   ) {
-    this.spans = findQuotedSpans(body);
+    this.spans = spans;
     const runs = nameRuns(body, 0, body.length);
     const genders = new Map<string, NameRun["gender"]>();
     for (const run of runs) {
