@@ -243,12 +243,17 @@ function nameStems(text: string): Set<string> {
  * almost no names with the story before it), or -1.
  */
 function appendedStoryStart(blocks: Block[], title: string | null): number {
-  const proseBefore: number[] = [];
+  // Blocks that may start another story: numbered items ("21) Get Out") and labels ("Photo: …")
+  // are parts of the story, not new stories.
+  const startsSection: boolean[] = [];
   let proseChars = 0;
   for (const block of blocks) {
-    proseBefore.push(proseChars);
-    if (isProse(block.text)) proseChars += block.text.length;
+    const text = block.text;
+    startsSection.push(isHeadlineLike(text) && !/^(?:\d{1,3}[).:]|[\p{L}]+:\s)/u.test(text) && proseChars >= MIN_STORY_BEFORE_APPENDED_CHARS);
+    if (isProse(text)) proseChars += text.length;
   }
+  // Most stories have no such block: then there is nothing to compare, and no names to collect.
+  if (!startsSection.includes(true)) return -1;
   const story = new Set(title ? nameStems(title) : []);
   let sectionStart = -1;
   // Shared names over all names of blocks [start + 1, end); the headline itself is left out, as
@@ -268,11 +273,7 @@ function appendedStoryStart(blocks: Block[], title: string | null): number {
     return overlap(start, end) < (joined ? 0.25 : 0.05) && overlap(start, blocks.length) < (joined ? 0.15 : 0.05);
   };
   for (let i = 0; i < blocks.length; i++) {
-    const text = blocks[i].text;
-    // Numbered items ("21) Get Out") and labels ("Photo: …") are parts of the story, not new stories.
-    const starts =
-      isHeadlineLike(text) && !/^(?:\d{1,3}[).:]|[\p{L}]+:\s)/u.test(text) && proseBefore[i] >= MIN_STORY_BEFORE_APPENDED_CHARS;
-    if (starts) {
+    if (startsSection[i]) {
       if (sectionStart >= 0) {
         if (judge(sectionStart, i)) return sectionStart;
         // A related section widens what the story is about.
