@@ -3,7 +3,6 @@ import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { type DocumentNode, GraphQLError, getOperationAST } from "graphql";
-import { useServer } from "graphql-ws/use/ws";
 import { createYoga, type Plugin, type YogaInitialContext } from "graphql-yoga";
 import { WebSocketServer } from "ws";
 import {
@@ -14,12 +13,14 @@ import {
   DEFAULT_SLOW_QUERY_MS,
 } from "./config.js";
 import type { Store } from "./db/client.js";
+import { sharedSubscriptionExecution } from "./feed/fanout.js";
 import { FeedHub } from "./feed/hub.js";
 import type { Context } from "./graphql/builder.js";
 import { EXAMPLE_OPERATIONS } from "./graphql/examples.js";
 import { schema } from "./graphql/schema.js";
 import { bearerToken, connectionToken, tokenMatches } from "./http/auth.js";
 import { limitPlugins } from "./http/limits.js";
+import { useServer } from "./http/ws-server.js";
 import { log as defaultLogger, type Logger } from "./log.js";
 
 export interface RunningServer {
@@ -185,7 +186,8 @@ export async function startServer(store: Store, options: ServerOptions): Promise
       warn: (...args: unknown[]) => logger.warn({ yoga: args.map(String) }, "yoga"),
       error: (...args: unknown[]) => logger.error({ err: args.find((a) => a instanceof Error), yoga: args.map(String) }, "yoga"),
     },
-    plugins: [observe, ...limitPlugins(limits)],
+    // Subscribers with the same operation share one execution per feed entry (src/feed/fanout.ts).
+    plugins: [observe, ...limitPlugins(limits), sharedSubscriptionExecution()],
   });
 
   async function readiness(res: ServerResponse): Promise<void> {

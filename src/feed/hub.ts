@@ -85,6 +85,11 @@ class Subscriber {
 
   constructor(readonly matcher: EntryMatcher) {}
 
+  /** Entries waiting to be pulled, oldest first (read-only view). */
+  get queued(): readonly FeedEntry[] {
+    return this.queue;
+  }
+
   push(entry: FeedEntry): void {
     this.queue.push(entry);
     this.wake?.();
@@ -102,6 +107,11 @@ class Subscriber {
     }
     return this.queue.shift() ?? null;
   }
+}
+
+/** A subscription's entries; `queued()` shows live entries already waiting behind the next one. */
+export interface FeedIterator extends AsyncIterableIterator<FeedEntry> {
+  queued(): readonly FeedEntry[];
 }
 
 /**
@@ -181,7 +191,7 @@ export class FeedHub {
    * each exactly once and in sequence order. A plain iterator rather than an async generator,
    * so that a client's unsubscribe ends it at once even while it waits for the next entry.
    */
-  subscribe(filter: FeedFilter): AsyncIterableIterator<FeedEntry> {
+  subscribe(filter: FeedFilter): FeedIterator {
     const subscriber = new Subscriber(matcherOf(filter));
     // Registered before the replay reads the log, so nothing committed meanwhile is missed.
     this.subscribers.add(subscriber);
@@ -214,6 +224,7 @@ export class FeedHub {
     };
     return {
       next,
+      queued: () => (replaying ? [] : subscriber.queued),
       return: async () => finish(),
       throw: async (error: unknown) => {
         finish();

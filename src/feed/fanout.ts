@@ -1,0 +1,145 @@
+import {
+  createSourceEventStream,
+  type DocumentNode,
+  type ExecutionArgs,
+  type ExecutionResult,
+  execute,
+  print,
+} from "graphql";
+import type { Plugin } from "graphql-yoga";
+
+/**
+ * Shared subscription execution: the feed hub pushes the same entry object to every matching
+ * subscriber, and subscribers with the same operation (document text, operation name, variables
+ * and ingest permission) would compute the same result from it. This plugin runs the operation
+ * once per (entry, operation) and hands the one ExecutionResult to all of them, so ten thousand
+ * subscribers cost one execution per entry, not ten thousand.
+ *
+ * Each subscriber keeps its own source stream (its own filters, cursor, ordering and exactly-once
+ * bookkeeping in the hub); only the mapping of an entry to a result is shared. Payloads that are
+ * not objects (nothing to key a WeakMap on) are executed per subscriber, as before.
+ */
+
+type Result = ExecutionResult | Promise<ExecutionResult>;
+
+/** Per source payload, the result of each operation key. Dies with the payload. */
+const resultsByPayload = new WeakMap<object, Map<string, Result>>();
+const documentText = new WeakMap<DocumentNode, string>();
+
+/** How many queued entries a subscriber's next result waits for (see sharedResults). */
+const READ_AHEAD = 8;
+
+/** Statistics for tests and diagnostics. */
+export const fanoutStats = { executions: 0, shared: 0 };
+
+function textOf(document: DocumentNode): string {
+  let text = documentText.get(document);
+  if (text === undefined) {
+    text = document.loc?.source.body ?? print(document);
+    documentText.set(document, text);
+  }
+  return text;
+}
+
+/**
+ * What makes two subscribers' results equal for the same payload. Reads are public; the only
+ * context that differs between clients is the ingest permission, so it is part of the key.
+ */
+export function operationKey(args: Pick<ExecutionArgs, "document" | "operationName" | "variableValues" | "contextValue">): string {
+  const canIngest = (args.contextValue as { canIngest?: boolean } | undefined)?.canIngest === true;
+  return JSON.stringify([textOf(args.document), args.operationName ?? null, args.variableValues ?? null, canIngest]);
+}
+
+function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
+  return value != null && typeof (value as AsyncIterable<unknown>)[Symbol.asyncIterator] === "function";
+}
+
+/** Maps a subscriber's source stream to results, sharing each payload's result per operation key. */
+function sharedResults(source: AsyncIterator<unknown>, args: ExecutionArgs, key: string): AsyncIterableIterator<ExecutionResult> {
+  const run = (payload: unknown): Result => {
+    fanoutStats.executions++;
+    // A fresh context object per execution: per-context caches (Pothos, drizzle) neither outlive the
+    // entry nor serve a later entry stale rows.
+    const contextValue = args.contextValue && typeof args.contextValue === "object" ? { ...args.contextValue } : args.contextValue;
+    return execute({ ...args, rootValue: payload, contextValue }) as Result;
+  };
+  const resultOf = (payload: unknown): Result => {
+    if (payload === null || typeof payload !== "object") return run(payload);
+    let results = resultsByPayload.get(payload);
+    if (!results) {
+      results = new Map();
+      resultsByPayload.set(payload, results);
+    }
+    let result = results.get(key);
+    if (result === undefined) {
+      result = run(payload);
+      results.set(key, result);
+      // Once settled, later subscribers take the value itself, without awaiting a promise.
+      if (result instanceof Promise) {
+        const map = results;
+        void result.then((value) => void map.set(key, value), () => {});
+      }
+    } else {
+      fanoutStats.shared++;
+    }
+    return result;
+  };
+  const queued = (source as { queued?: () => readonly unknown[] }).queued?.bind(source);
+  return {
+    async next(): Promise<IteratorResult<ExecutionResult>> {
+      const item = await source.next();
+      if (item.done) return { done: true, value: undefined };
+      const result = resultOf(item.value);
+      // Entries of the same commit usually wait right behind this one: start their executions now
+      // and deliver this result when they are ready too, so that the results of one commit reach
+      // a subscriber together (one write to its socket, not one per entry).
+      const ahead = queued?.();
+      if (ahead && ahead.length > 0) {
+        const pending: Promise<ExecutionResult>[] = [];
+        for (let i = 0; i < ahead.length && i < READ_AHEAD; i++) {
+          const next = resultOf(ahead[i]);
+          if (next instanceof Promise) pending.push(next);
+        }
+        if (pending.length > 0) await Promise.allSettled(pending);
+      }
+      return { done: false, value: result instanceof Promise ? await result : result };
+    },
+    // Unsubscribing ends the source at once, even while next() waits for an entry.
+    async return(): Promise<IteratorResult<ExecutionResult>> {
+      await source.return?.();
+      return { done: true, value: undefined };
+    },
+    async throw(error: unknown): Promise<IteratorResult<ExecutionResult>> {
+      if (source.throw) await source.throw(error);
+      else await source.return?.();
+      throw error;
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
+}
+
+/**
+ * An envelop plugin that replaces the subscribe function: it creates the subscriber's source
+ * stream as usual and maps it through shared executions. Anything other than a stream (errors
+ * from the subscribe resolver, invalid variables) is left to the original subscribe function,
+ * so that error results stay exactly as they were.
+ */
+export function sharedSubscriptionExecution(): Plugin {
+  return {
+    onSubscribe({ subscribeFn, setSubscribeFn }) {
+      const original = subscribeFn as (args: ExecutionArgs) => unknown;
+      setSubscribeFn(async (args: ExecutionArgs) => {
+        let stream: unknown;
+        try {
+          stream = await createSourceEventStream(args);
+        } catch {
+          return original(args);
+        }
+        if (!isAsyncIterable(stream)) return original(args);
+        return sharedResults(stream[Symbol.asyncIterator](), args, operationKey(args));
+      });
+    },
+  };
+}
