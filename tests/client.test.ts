@@ -1,28 +1,16 @@
-import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startServer, type RunningServer } from "../src/server.js";
 import { OSLO_PROTEST } from "./helpers/articles.js";
-import { ROOT } from "./helpers/processes.js";
+import { ROOT, runNode } from "./helpers/processes.js";
 import { storeFactories, type TestStore } from "./helpers/stores.js";
 
 const CLIENT = join(ROOT, "examples", "client");
 const CODEGEN = join(ROOT, "node_modules", "@graphql-codegen", "cli", "cjs", "bin.js");
 const TSC = join(ROOT, "node_modules", "typescript", "bin", "tsc");
 
-function run(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd: options.cwd ?? ROOT, env: { ...process.env, ...options.env }, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk) => (stdout += chunk));
-    child.stderr.on("data", (chunk) => (stderr += chunk));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 interface Brief {
   title: string;
@@ -60,12 +48,12 @@ describe("typed client (examples/client) generated from schema.graphql", () => {
   });
 
   it("generates typed documents from the committed schema and typechecks the example", async () => {
-    const codegen = await run([CODEGEN, "--config", "codegen.ts"], { cwd: CLIENT });
+    const codegen = await runNode([CODEGEN, "--config", "codegen.ts"], { cwd: CLIENT });
     expect(codegen.code, codegen.stderr + codegen.stdout).toBe(0);
     const generated = readFileSync(join(CLIENT, "src", "gql", "graphql.ts"), "utf8");
     expect(generated).toMatch(/export type EventSummaryFragment = /);
     expect(generated).toMatch(/export const IngestArticleDocument = /);
-    const tsc = await run([TSC, "-p", CLIENT]);
+    const tsc = await runNode([TSC, "-p", CLIENT]);
     expect(tsc.code, tsc.stdout + tsc.stderr).toBe(0);
   });
 
@@ -73,7 +61,7 @@ describe("typed client (examples/client) generated from schema.graphql", () => {
     const broken = readFileSync(join(ROOT, "schema.graphql"), "utf8").replace(/^\s*mentionCount: Int!\n/m, "");
     expect(broken).not.toMatch(/mentionCount/);
     writeFileSync(join(tmp, "broken.graphql"), broken);
-    const codegen = await run([CODEGEN, "--config", "codegen.ts"], {
+    const codegen = await runNode([CODEGEN, "--config", "codegen.ts"], {
       cwd: CLIENT,
       // NODE_ENV=test would silence codegen's report of what failed.
       env: { NODE_ENV: "development", NEWSGRAPH_SCHEMA: join(tmp, "broken.graphql"), NEWSGRAPH_CODEGEN_OUT: join(tmp, "gql") + "/" },
@@ -85,7 +73,7 @@ describe("typed client (examples/client) generated from schema.graphql", () => {
   it("lists events, ingests through the mutation (payload and IngestError), and receives eventAdded over graphql-ws", async () => {
     const file = join(tmp, "oslo.txt");
     writeFileSync(file, OSLO_PROTEST);
-    const demo = await run(["--import", "tsx", join(CLIENT, "src", "demo.ts"), server.url, file]);
+    const demo = await runNode(["--import", "tsx", join(CLIENT, "src", "demo.ts"), server.url, file]);
     expect(demo.code, demo.stderr).toBe(0);
     const output = JSON.parse(demo.stdout) as DemoOutput;
     expect(output.before.totalCount).toBe(0);

@@ -4,12 +4,18 @@ import { fileURLToPath } from "node:url";
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
-/** Runs the CLI in a child process (real Node, real tsx), resolving with its exit code and output. */
-export function runCli(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export interface ProcessResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `node ARGS` (the project's Node) in a child process, resolving with its exit code and output. */
+export function runNode(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<ProcessResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "src/cli.ts", ...args], {
-      cwd: ROOT,
-      env: { ...process.env, ...env },
+    const child = spawn(process.execPath, args, {
+      cwd: options.cwd ?? ROOT,
+      env: { ...process.env, ...options.env },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stdout = "";
@@ -19,6 +25,11 @@ export function runCli(args: string[], env: Record<string, string> = {}): Promis
     child.on("error", reject);
     child.on("close", (code) => resolve({ code, stdout, stderr }));
   });
+}
+
+/** Runs the CLI in a child process (real Node, real tsx). */
+export function runCli(args: string[], env: Record<string, string> = {}): Promise<ProcessResult> {
+  return runNode(["--import", "tsx", "src/cli.ts", ...args], { env });
 }
 
 /** A TCP port that was free a moment ago. */
