@@ -2,7 +2,7 @@
 // loader that writes them with the same rows storeArticle (src/ingest/pipeline.ts) would write,
 // many articles per statement. tests/bench-generator.test.ts proves the two give identical rows.
 import type { Store } from "../src/db/client.js";
-import { contentHash, type ArticleOrigin } from "../src/ingest/pipeline.js";
+import { contentHash, sourceFromUrl, type ArticleOrigin } from "../src/ingest/pipeline.js";
 import { EntityIndex, type EntityKind, entityWrites, nameKey } from "../src/ingest/entities.js";
 import { type EventSummary, MATCH_THRESHOLD, eventSimilarity, mergeSummaries, summarizeEvent } from "../src/ingest/match.js";
 import type { EventRecord, ExtractedArticle, EntityRecords } from "../src/extract/types.js";
@@ -302,7 +302,7 @@ export class BulkLoader {
     this.pending.articles.push({
       id: articleId,
       url: origin.url,
-      source: origin.source ?? (origin.url ? new URL(origin.url).hostname.replace(/^www\./, "") : null),
+      source: origin.source ?? sourceFromUrl(origin.url),
       title: extracted.title,
       published_at: extracted.publishedAt,
       body: extracted.body,
@@ -315,7 +315,7 @@ export class BulkLoader {
       this.pending.quotes.push({
         id: this.nextId.quotes++,
         article_id: articleId,
-        speaker_id: q.speaker ? (index.find(q.speaker, ["person", "organization"]) ?? index.find(q.speaker) ?? null) : null,
+        speaker_id: index.speakerOf(q.speaker),
         text: q.text,
         start: q.start,
         end: q.end,

@@ -47,6 +47,11 @@ export class EntityIndex {
     return undefined;
   }
 
+  /** The person or organization quoted under this name (any entity of the name when neither). */
+  speakerOf(name: string | null): number | null {
+    return name ? (this.find(name, ["person", "organization"]) ?? this.find(name) ?? null) : null;
+  }
+
   get ids(): number[] {
     return [...new Set(this.byKey.values())];
   }

@@ -109,7 +109,7 @@ async function findDuplicate(tx: Transaction, url: string | null, hash: string):
 }
 
 /** The outlet of an article whose source was not given: its URL's host without "www.". */
-function sourceFromUrl(url: string | null): string | null {
+export function sourceFromUrl(url: string | null): string | null {
   return url ? new URL(url).hostname.replace(/^www\./, "") : null;
 }
 
@@ -118,7 +118,7 @@ async function storeQuotesAndFigures(tx: Transaction, articleId: number, extract
     await tx.insert(quotes).values(
       extracted.quotes.map((q) => ({
         articleId,
-        speakerId: q.speaker ? (index.find(q.speaker, ["person", "organization"]) ?? index.find(q.speaker) ?? null) : null,
+        speakerId: index.speakerOf(q.speaker),
         text: q.text,
         start: q.start,
         end: q.end,
