@@ -99,7 +99,7 @@ export const events = pgTable(
     index("events_type_date_idx").on(t.type, t.date),
     index("events_date_idx").on(t.date),
     index("events_type_reported_idx").on(t.type, t.lastReportedAt),
-    index("events_place_id_idx").on(t.placeId),
+    index("events_place_id_id_idx").on(t.placeId, t.id),
     index("events_search_idx").using("gin", t.search),
   ],
 );
@@ -122,8 +122,8 @@ export const eventMentions = pgTable(
     search: tsvector("search").generatedAlwaysAs(sql`to_tsvector('english', sentence)`),
   },
   (t) => [
-    index("event_mentions_event_id_idx").on(t.eventId),
-    index("event_mentions_article_id_idx").on(t.articleId),
+    index("event_mentions_event_id_id_idx").on(t.eventId, t.id),
+    index("event_mentions_article_id_id_idx").on(t.articleId, t.id),
     index("event_mentions_search_idx").using("gin", t.search),
   ],
 );
@@ -140,7 +140,7 @@ export const eventParticipants = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.eventId, t.entityId] }),
-    index("event_participants_entity_id_idx").on(t.entityId),
+    index("event_participants_entity_id_event_id_idx").on(t.entityId, t.eventId),
   ],
 );
 
@@ -157,7 +157,7 @@ export const articleEntities = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.articleId, t.entityId] }),
-    index("article_entities_entity_id_idx").on(t.entityId),
+    index("article_entities_entity_id_article_id_idx").on(t.entityId, t.articleId),
   ],
 );
 
@@ -175,8 +175,8 @@ export const quotes = pgTable(
     search: tsvector("search").generatedAlwaysAs(sql`to_tsvector('english', text)`),
   },
   (t) => [
-    index("quotes_article_id_idx").on(t.articleId),
-    index("quotes_speaker_id_idx").on(t.speakerId),
+    index("quotes_article_id_start_idx").on(t.articleId, t.start),
+    index("quotes_speaker_id_id_idx").on(t.speakerId, t.id),
     index("quotes_search_idx").using("gin", t.search),
   ],
 );
@@ -197,7 +197,7 @@ export const figures = pgTable(
     end: integer("end").notNull(),
   },
   (t) => [
-    index("figures_article_id_idx").on(t.articleId),
+    index("figures_article_id_start_idx").on(t.articleId, t.start),
     index("figures_measure_idx").on(t.measure),
     index("figures_unit_idx").on(t.unit),
   ],
