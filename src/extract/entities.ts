@@ -50,6 +50,11 @@ interface Lexicons {
   orgHeads: Set<string>;
   /** Canonical organisation by folded name or alias. */
   organizations: Map<string, string>;
+  /**
+   * The frequent English words that are no famous place: the frequency list holds big places too
+   * (Moscow, London), and those are names, not ordinary words.
+   */
+  ordinaryWords: Set<string>;
   maxOrgWords: number;
   /**
    * Every key of the name lexicons (organisations, titles, demonyms, gazetteer places) cut before
@@ -63,6 +68,9 @@ function addPrefixes(prefixes: Set<string>, keys: Iterable<string>): void {
     for (let space = key.indexOf(" "); space >= 0; space = key.indexOf(" ", space + 1)) prefixes.add(key.slice(0, space));
   }
 }
+
+// A place this big is a name even where its spelling is a frequent English word.
+const FAMOUS_PLACE = 1_000_000;
 
 let lexicons: Lexicons | null = null;
 function getLexicons(): Lexicons {
@@ -82,6 +90,7 @@ function getLexicons(): Lexicons {
   const gaz = getGazetteer();
   const namePrefixes = new Set<string>();
   for (const keys of [organizations.keys(), titles, gaz.demonyms.keys(), gaz.byName.keys()]) addPrefixes(namePrefixes, keys);
+  const ordinaryWords = new Set([...frequentWords()].filter((word) => (gaz.byName.get(word)?.[0]?.rank ?? 0) < FAMOUS_PLACE));
   lexicons = {
     titles,
     maxTitleWords: Math.max(...cues.titles.map((t) => t.split(/\s+/).length)),
@@ -93,6 +102,7 @@ function getLexicons(): Lexicons {
     orgSuffixes: new Set(orgWords.suffixes.map(foldName)),
     orgHeads: new Set(orgWords.heads.map(foldName)),
     organizations,
+    ordinaryWords,
     maxOrgWords,
     namePrefixes,
   };
@@ -523,7 +533,6 @@ interface PendingName {
 }
 
 const BIG_CITY = 100_000;
-const FAMOUS_PLACE = 1_000_000;
 const LOCATIVES = new Set(["in", "at", "from", "near", "to", "into", "outside", "across", "towards", "toward", "via", "around", "of", "and", "or", "between", "inside", "visited", "visit"]);
 
 /** Finds people, places and organizations in the body, with every mention of them. */
@@ -531,13 +540,10 @@ export function extractEntities(body: string, sentences: Span[]): ExtractedEntit
   const lex = getLexicons();
   const words = readWords(body, sentences);
   const store = new EntityStore();
-  const common = frequentWords();
   const names = personNames();
   const gaz = getGazetteer();
-  // The frequency list holds big places too (Moscow, London): those are names, not ordinary words.
   const given = givenNames();
-  const isCommon = (w: Word) =>
-    !w.allCaps && common.has(w.folded) && (gaz.byName.get(w.folded)?.[0]?.rank ?? 0) < FAMOUS_PLACE;
+  const isCommon = (w: Word) => !w.allCaps && lex.ordinaryWords.has(w.folded);
   const isWeak = (w: Word) => isCommon(w) && (w.initial || !names.has(w.folded));
 
   const pending: PendingName[] = [];

@@ -122,7 +122,10 @@ function findTriggers(text: string, segments: number[]): Trigger[] {
   const matches: Trigger[] = [];
   for (const entry of TRIGGER_ENTRIES) {
     if (entry.needs && !entry.needs.test(text)) continue;
-    for (const m of text.matchAll(entry.pattern)) {
+    // exec on the shared global pattern rather than matchAll, which clones the regex on every call.
+    const pattern = entry.pattern;
+    pattern.lastIndex = 0;
+    for (let m = pattern.exec(text); m; m = pattern.exec(text)) {
       const start = m.index;
       const end = start + m[0].length;
       if (entry.notBefore?.test(text.slice(end, end + 80))) continue;

@@ -139,6 +139,9 @@ function qualifierOf(before: string): { qualifier: Qualifier; back: number } | n
   return null;
 }
 
+// End punctuation, closing quote and white space before a capital or digit: a sentence starts after it.
+const SENTENCE_BREAK = /[.!?]["\u201d\u2019']?\s+(?=["\u201c\u2018']?[\p{Lu}\d])/gu;
+
 function sentenceStartOf(body: string, at: number): number {
   // Only the 400 characters before `at` matter: a bounded scan rather than lastIndexOf, which would
   // cross a whole paragraph for every number in it.
@@ -146,7 +149,8 @@ function sentenceStartOf(body: string, at: number): number {
   while (paragraphStart > 0 && paragraphStart > at - 400 && body.charCodeAt(paragraphStart - 1) !== 10) paragraphStart--;
   const region = body.slice(Math.max(paragraphStart, at - 400), at);
   let last = -1;
-  for (const m of region.matchAll(/[.!?]["\u201d\u2019']?\s+(?=["\u201c\u2018']?[\p{Lu}\d])/gu)) last = m.index + m[0].length;
+  SENTENCE_BREAK.lastIndex = 0;
+  for (let m = SENTENCE_BREAK.exec(region); m; m = SENTENCE_BREAK.exec(region)) last = m.index + m[0].length;
   return last < 0 ? Math.max(paragraphStart, at - 400) : at - region.length + last;
 }
 
@@ -180,25 +184,31 @@ function isNotAFigure(body: string, token: NumberToken): boolean {
   return false;
 }
 
+// A word, or any other mark that is not white space.
+const UNIT_WORD = /\p{L}+(?:['\u2019-]\p{L}+)*|[^\s\p{L}]/gu;
+
 /** The counted noun after a number (skipping up to two modifiers), or the unit its sign gives. */
 function findUnit(body: string, token: NumberToken): Unit | null {
   if (token.unit) return { unit: token.unit, noun: null, end: token.end };
   const after = body.slice(token.end, token.end + 80);
-  const ellipticVerb = ELLIPTIC_PARTICIPLE.exec(after);
-  const words = [...after.matchAll(/\p{L}+(?:['\u2019-]\p{L}+)*|[^\s\p{L}]/gu)].slice(0, 4);
-  if (!words.length || !/^\s/.test(after)) return null;
-  for (let i = 0; i < words.length && i < 3; i++) {
-    const raw = words[i][0];
+  if (!/^\s/.test(after)) return null;
+  // The first three words (or other marks) after the number, read one by one: later ones never matter.
+  UNIT_WORD.lastIndex = 0;
+  for (let i = 0; i < 3; i++) {
+    const word = UNIT_WORD.exec(after);
+    if (!word) break;
+    const raw = word[0];
     const lower = raw.toLowerCase();
     if (!/^\p{L}/u.test(raw) || PHRASE_STOP.has(lower)) break;
     if (lower in CURRENCY_WORDS || lower.replace(/s$/, "") in CURRENCY_WORDS)
-      return { unit: CURRENCY_WORDS[lower] ?? CURRENCY_WORDS[lower.replace(/s$/, "")], noun: raw, end: token.end + words[i].index + raw.length };
+      return { unit: CURRENCY_WORDS[lower] ?? CURRENCY_WORDS[lower.replace(/s$/, "")], noun: raw, end: token.end + word.index + raw.length };
     const singular = singularOf(lower, raw, token.value);
     if (singular) {
       const unit = PERSON_NOUNS.has(singular) || isDemonymPlural(raw) ? "person" : singular;
-      return { unit, noun: raw, end: token.end + words[i].index + raw.length };
+      return { unit, noun: raw, end: token.end + word.index + raw.length };
     }
   }
+  const ellipticVerb = ELLIPTIC_PARTICIPLE.exec(after);
   if (ellipticVerb) return { unit: "person", noun: ellipticVerb[1], end: token.end + ellipticVerb[0].length };
   return null;
 }

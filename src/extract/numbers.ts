@@ -128,8 +128,9 @@ function readWords(text: string, at: number): NumberToken | null {
   return { start: at, end, value: round(total + current), unit: null, digits: false, scaled };
 }
 
-// 16.6 * 1e9 is 16600000000.000002 in floating point: keep twelve significant digits.
-const round = (value: number): number => Number(value.toPrecision(12));
+// 16.6 * 1e9 is 16600000000.000002 in floating point: keep twelve significant digits. Integers
+// below 1e12 already have no more, and are most numbers: they skip the string round trip.
+const round = (value: number): number => (Number.isInteger(value) && Math.abs(value) < 1e12 ? value : Number(value.toPrecision(12)));
 
 const NUMBER_START =
   /(?:(?:US|A|C|HK|NZ|S)?[$£€¥₹]\s?)?\d|\b(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|a dozen|a hundred|a thousand|a million|a billion|half an? (?:million|billion|thousand|dozen)|dozen|hundred|thousand|million|billion)\b/gi;

@@ -58,6 +58,9 @@ function firstStartingAt(items: Span[], at: number): number {
   return lo;
 }
 
+/** The last word of a name: "Smith" of "Jane Smith". */
+const lastWord = (name: string): string => name.slice(name.lastIndexOf(" ") + 1);
+
 const countWords = (text: string): number => text.match(/[\p{L}\p{N}]+(?:['\u2019][\p{L}]+)*/gu)?.length ?? 0;
 
 /** Finds direct quotations and who said them. Speakers are the canonical names of `mentions`, or the name as written. */
@@ -130,11 +133,11 @@ class QuoteContext {
     const runs = nameRuns(body, 0, body.length);
     const genders = new Map<string, NameRun["gender"]>();
     for (const run of runs) {
-      const last = run.name.split(" ").pop()!;
+      const last = lastWord(run.name);
       if (run.name.includes(" ") && !this.fullNames.has(last)) this.fullNames.set(last, run.name);
       if (run.gender) genders.set(last, run.gender);
     }
-    const genderOf = (name: string) => genders.get(name.split(" ").pop()!) ?? null;
+    const genderOf = (name: string) => genders.get(lastWord(name)) ?? null;
     const outsideQuotes = (s: Span) => {
       const q = this.spans[firstStartingAt(this.spans, s.start + 1) - 1];
       return !q || !(s.start >= q.start && s.end <= q.end);
@@ -386,7 +389,8 @@ class QuoteContext {
   private sentenceEnd(from: number, limit: number): number {
     const body = this.body;
     for (let i = from + 1; i < limit; i++) {
-      if (!/[.!?]/.test(body[i]) || !/\s/.test(body[i + 1] ?? " ")) continue;
+      const c = body.charCodeAt(i);
+      if ((c !== 46 && c !== 33 && c !== 63) || !/\s/.test(body[i + 1] ?? " ")) continue;
       if (ABBREVIATION.test(body.slice(Math.max(from, i - 6), i))) continue;
       return i;
     }

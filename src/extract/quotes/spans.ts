@@ -88,12 +88,16 @@ function findSingleClose(body: string, open: number): number {
   return -1;
 }
 
+// Every mark that may open a quotation: the scan jumps from one to the next.
+const OPENING_MARK = /[\u201c\u201e\u00ab"'\u2018]/g;
+
 /** All quoted spans of the body, outermost only, in order. */
 export function findQuotedSpans(body: string): QuotedSpan[] {
   const spans: QuotedSpan[] = [];
-  let i = 0;
-  while (i < body.length) {
-    const ch = body[i];
+  OPENING_MARK.lastIndex = 0;
+  for (let mark = OPENING_MARK.exec(body); mark; mark = OPENING_MARK.exec(body)) {
+    const i = mark.index;
+    const ch = mark[0];
     let found: { end: number; close: number } | null = null;
     let single = false;
     if (ch === "\u201c" || ch === "\u201e" || ch === "\u00ab" || (ch === '"' && opensHere(body, i))) {
@@ -103,12 +107,9 @@ export function findQuotedSpans(body: string): QuotedSpan[] {
       if (close >= 0) found = { end: close, close: close + 1 };
       single = true;
     }
-    if (!found) {
-      i++;
-      continue;
-    }
+    if (!found) continue;
     spans.push({ open: i, close: found.close, start: i + 1, end: found.end, single });
-    i = found.close;
+    OPENING_MARK.lastIndex = found.close;
   }
   return spans;
 }
