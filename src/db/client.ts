@@ -92,13 +92,15 @@ async function openPostgres(url: string, maxConnections = 10): Promise<Store> {
   const client = postgres(url, { max: maxConnections, onnotice: () => {} });
   const logger = new StatementLogger();
   const db = drizzlePostgres({ client, relations, logger });
-  const lock = await client.reserve();
+  // Migrations run on a connection of their own that holds the lock, so that a pool of one
+  // connection cannot wait on itself.
+  const migrator = postgres(url, { max: 1, onnotice: () => {} });
   try {
-    await lock`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
-    await migratePostgres(db, { migrationsFolder: MIGRATIONS_FOLDER });
+    await migrator`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
+    await migratePostgres(drizzlePostgres({ client: migrator, relations }), { migrationsFolder: MIGRATIONS_FOLDER });
+    await migrator`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`;
   } finally {
-    await lock`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`;
-    lock.release();
+    await migrator.end();
   }
   return {
     kind: "postgres",

@@ -1,0 +1,45 @@
+import { readdirSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { MIGRATIONS_FOLDER, openStore, type Store } from "../src/db/client.js";
+import { freshPostgresDatabase, storeFactories } from "./helpers/stores.js";
+
+const MIGRATIONS = readdirSync(MIGRATIONS_FOLDER, { withFileTypes: true }).filter((d) => d.isDirectory()).length;
+
+async function appliedMigrations(store: Store): Promise<number> {
+  const [row] = await store.rows<{ n: number }>("select count(*)::int as n from drizzle.__drizzle_migrations");
+  return row.n;
+}
+
+describe("opening a store", () => {
+  for (const factory of storeFactories) {
+    it(`applies every migration once (${factory.kind})`, async () => {
+      const store = await factory.open();
+      try {
+        expect(await appliedMigrations(store)).toBe(MIGRATIONS);
+      } finally {
+        await store.destroy();
+      }
+    });
+  }
+
+  // The real server only: processes that start together share one database, and a pool may be a
+  // single connection (the migration lock once waited on its own pool there, forever).
+  for (const factory of storeFactories.filter((f) => f.kind === "postgres")) {
+    it("migrates once when several single-connection stores open the same new database at once", async () => {
+      const database = await freshPostgresDatabase(process.env.DATABASE_URL!);
+      const stores: Store[] = [];
+      try {
+        const opening = Array.from({ length: 3 }, () => openStore({ databaseUrl: database.url, maxConnections: 1 }).then((s) => (stores.push(s), s)));
+        const opened = await Promise.race([
+          Promise.all(opening),
+          new Promise<never>((_, reject) => setTimeout(() => reject(new Error("openStore did not return within 20 s")), 20_000)),
+        ]);
+        expect(opened).toHaveLength(3);
+        for (const store of opened) expect(await appliedMigrations(store)).toBe(MIGRATIONS);
+      } finally {
+        for (const store of stores) await store.close();
+        await database.drop();
+      }
+    }, 30_000);
+  }
+});
