@@ -112,14 +112,15 @@ if (only.includes("query")) {
   } finally {
     await stopChild(child);
   }
-  // The limit: the very statements Newsgraph sent, run by pgbench at the same concurrency.
+  // The limit: the very statements Newsgraph sent, run by pgbench at the same concurrency, prepared
+  // once per connection as Newsgraph's driver prepares them (so neither side re-plans per request).
   const dir = join(ROOT, "data", "bench-pgbench");
   mkdirSync(dir, { recursive: true });
   for (const [name, statements] of Object.entries(captured)) {
     const file = join(dir, `${name}.sql`);
     writeFileSync(file, statements.map((s) => inlineParams(s.query, s.params) + ";\n").join(""));
     const u = new URL(url);
-    const out = await run("pgbench", ["-n", "-M", "simple", "-c", String(CONNECTIONS), "-j", "2", "-T", String(SECONDS), "-f", file, "-h", u.hostname, "-p", u.port || "5432", "-U", u.username || "root", BENCH_DB]);
+    const out = await run("pgbench", ["-n", "-M", "prepared", "-c", String(CONNECTIONS), "-j", "2", "-T", String(SECONDS), "-f", file, "-h", u.hostname, "-p", u.port || "5432", "-U", u.username || "root", BENCH_DB]);
     const tps = Number(/tps = ([\d.]+)/.exec(out)?.[1]);
     perOperation[name].limitTps = round(tps, 0);
     perOperation[name].ratioLimit = round(perOperation[name].rps / tps, 2);

@@ -181,6 +181,23 @@ describe.each(storeFactories)("GraphQL API on $kind", (factory) => {
     expect(result.errors).toBeUndefined();
     expect(result.data.events.edges).toHaveLength(2);
     expect(statements).toHaveLength(1);
+    // Page sizes are part of the statement's text, so PostgreSQL can keep one generic plan for it.
+    expect(statements[0]).toMatch(/ limit 21\b/);
+    expect(statements[0]).toMatch(/ limit 6\b/);
+  });
+
+  it("pages with inlined page sizes: first, after and hasNextPage agree with the rows", async () => {
+    const all = await graphql(url, `{ events(first: 50) { edges { node { id } } } }`);
+    const ids = all.data.events.edges.map((e: { node: { id: string } }) => e.node.id);
+    expect(ids.length).toBeGreaterThanOrEqual(2);
+    const first = await graphql(url, `{ events(first: 1) { edges { cursor node { id } } pageInfo { hasNextPage } } }`);
+    expect(first.data.events.edges.map((e: { node: { id: string } }) => e.node.id)).toEqual(ids.slice(0, 1));
+    expect(first.data.events.pageInfo.hasNextPage).toBe(true);
+    const rest = await graphql(url, `query($after: String) { events(first: 50, after: $after) { edges { node { id } } pageInfo { hasNextPage } } }`, {
+      after: first.data.events.edges[0].cursor,
+    });
+    expect(rest.data.events.edges.map((e: { node: { id: string } }) => e.node.id)).toEqual(ids.slice(1));
+    expect(rest.data.events.pageInfo.hasNextPage).toBe(false);
   });
 
   it("ingests through the mutation once: the same URL, or the same text with other spacing or boilerplate, is a duplicate", async () => {

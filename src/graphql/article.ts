@@ -3,6 +3,7 @@ import { articles } from "../db/schema.js";
 import { INGEST_ERROR_CODES, IngestError } from "../ingest/errors.js";
 import { type IngestResult, ingestArticle } from "../ingest/pipeline.js";
 import { builder } from "./builder.js";
+import { inlinePageSizes } from "./page-sizes.js";
 import { Entity } from "./entity.js";
 import { Event } from "./event.js";
 import { type TableFilter, allOf, textMatches } from "./filters.js";
@@ -56,7 +57,7 @@ builder.queryFields((t) => ({
     },
     totalCount: (_parent, args, ctx) => ctx.db.$count(articles, articleFilter(args)(articles)),
     resolve: (query, _parent, args, ctx) =>
-      ctx.db.query.articles.findMany(query({ where: { RAW: (table) => articleFilter(args)(table)! }, orderBy: { id: "desc" } })),
+      ctx.db.query.articles.findMany(inlinePageSizes(query({ where: { RAW: (table) => articleFilter(args)(table)! }, orderBy: { id: "desc" } }))),
   }),
 }));
 
@@ -76,20 +77,20 @@ const IngestArticlePayload = builder.objectRef<IngestResult>("IngestArticlePaylo
     article: t.drizzleField({
       type: Article,
       resolve: (query, result, _args, ctx) =>
-        ctx.db.query.articles.findFirst(query({ where: { id: result.articleId } })).then((row) => row!),
+        ctx.db.query.articles.findFirst(inlinePageSizes(query({ where: { id: result.articleId } }))).then((row) => row!),
     }),
     duplicate: t.exposeBoolean("duplicate", { description: "The article was already stored (same URL or same text); `article` is that one." }),
     addedEvents: t.drizzleField({
       type: [Event],
       description: "Events this article reported first.",
       resolve: (query, result, _args, ctx) =>
-        ctx.db.query.events.findMany(query({ where: { id: { in: result.addedEventIds } }, orderBy: { id: "asc" } })),
+        ctx.db.query.events.findMany(inlinePageSizes(query({ where: { id: { in: result.addedEventIds } }, orderBy: { id: "asc" } }))),
     }),
     updatedEvents: t.drizzleField({
       type: [Event],
       description: "Stored events this article corroborated or changed.",
       resolve: (query, result, _args, ctx) =>
-        ctx.db.query.events.findMany(query({ where: { id: { in: result.updatedEventIds } }, orderBy: { id: "asc" } })),
+        ctx.db.query.events.findMany(inlinePageSizes(query({ where: { id: { in: result.updatedEventIds } }, orderBy: { id: "asc" } }))),
     }),
   }),
 });

@@ -2,6 +2,7 @@ import { eq, sql } from "drizzle-orm";
 import { entities } from "../db/schema.js";
 import { lookupKeys } from "../ingest/entities.js";
 import { builder } from "./builder.js";
+import { inlinePageSizes } from "./page-sizes.js";
 import { type TableFilter, allOf } from "./filters.js";
 
 const ENTITY_TYPE_BY_KIND: Record<string, string> = { person: "Person", place: "Place", organization: "Organization" };
@@ -108,10 +109,12 @@ builder.queryFields((t) => {
       resolve: (query, _parent, args, ctx) =>
         // The variant refs' row type is the interface's selection; the planned query returns full rows.
         ctx.db.query.entities.findMany(
-          query({
-            where: { RAW: (table) => entityFilter(kind, args.name, (args as { country?: string }).country)(table)! },
-            orderBy: { name: "asc" },
-          }),
+          inlinePageSizes(
+            query({
+              where: { RAW: (table) => entityFilter(kind, args.name, (args as { country?: string }).country)(table)! },
+              orderBy: { name: "asc" },
+            }),
+          ),
         ) as unknown as Promise<{ kind: string }[]>,
     });
   return {

@@ -4,6 +4,7 @@ import { events } from "../db/schema.js";
 import { EVENT_STATUSES, PLOVER_TYPES } from "../extract/types.js";
 import { decodeFeedCursor, encodeFeedCursor, type FeedEntry, type FeedKind } from "../feed/hub.js";
 import { builder } from "./builder.js";
+import { inlinePageSizes } from "./page-sizes.js";
 import { Entity, Place } from "./entity.js";
 import { type TableFilter, allOf, entityNamed, textMatches } from "./filters.js";
 
@@ -111,7 +112,7 @@ builder.queryFields((t) => ({
     },
     totalCount: (_parent, args, ctx) => ctx.db.$count(events, eventFilter(args)(events)),
     resolve: (query, _parent, args, ctx) =>
-      ctx.db.query.events.findMany(query({ where: { RAW: (table) => eventFilter(args)(table)! }, orderBy: { id: "desc" } })),
+      ctx.db.query.events.findMany(inlinePageSizes(query({ where: { RAW: (table) => eventFilter(args)(table)! }, orderBy: { id: "desc" } }))),
   }),
 }));
 
@@ -137,7 +138,7 @@ const EventFeedEdge = builder.objectRef<FeedEntry>("EventFeedEdge").implement({
         const options = query({ where: { id: entry.eventId } });
         // Subscribers asking for the same fields share one query per entry.
         const key = selectionKey(options);
-        const loadRow = () => ctx.db.query.events.findFirst(options).then((found) => found!);
+        const loadRow = () => ctx.db.query.events.findFirst(inlinePageSizes(options)).then((found) => found!);
         let load = entry.sharedLoads.get(key) as ReturnType<typeof loadRow> | undefined;
         if (!load) {
           load = loadRow();

@@ -2,6 +2,7 @@ import { eq } from "drizzle-orm";
 import { figures } from "../db/schema.js";
 import { QUALIFIERS } from "../extract/types.js";
 import { builder } from "./builder.js";
+import { inlinePageSizes } from "./page-sizes.js";
 import { type TableFilter, allOf } from "./filters.js";
 
 const Qualifier = builder.enumType("FigureQualifier", {
@@ -53,6 +54,6 @@ builder.queryFields((t) => ({
     args: { measure: t.arg.string(), unit: t.arg.string() },
     totalCount: (_parent, args, ctx) => ctx.db.$count(figures, figureFilter(args)(figures)),
     resolve: (query, _parent, args, ctx) =>
-      ctx.db.query.figures.findMany(query({ where: { RAW: (table) => figureFilter(args)(table)! }, orderBy: { id: "desc" } })),
+      ctx.db.query.figures.findMany(inlinePageSizes(query({ where: { RAW: (table) => figureFilter(args)(table)! }, orderBy: { id: "desc" } }))),
   }),
 }));

@@ -1,5 +1,6 @@
 import { quotes } from "../db/schema.js";
 import { builder } from "./builder.js";
+import { inlinePageSizes } from "./page-sizes.js";
 import { Entity } from "./entity.js";
 import { type TableFilter, allOf, entityNamed, textMatches } from "./filters.js";
 
@@ -40,6 +41,6 @@ builder.queryFields((t) => ({
     },
     totalCount: (_parent, args, ctx) => ctx.db.$count(quotes, quoteFilter(args)(quotes)),
     resolve: (query, _parent, args, ctx) =>
-      ctx.db.query.quotes.findMany(query({ where: { RAW: (table) => quoteFilter(args)(table)! }, orderBy: { id: "desc" } })),
+      ctx.db.query.quotes.findMany(inlinePageSizes(query({ where: { RAW: (table) => quoteFilter(args)(table)! }, orderBy: { id: "desc" } }))),
   }),
 }));
