@@ -55,6 +55,11 @@ interface Lexicons {
    * (Moscow, London), and those are names, not ordinary words.
    */
   ordinaryWords: Set<string>;
+  /**
+   * The best place of each gazetteer name whose best place is a country or curated region: the only
+   * places a single word names. A small table, so the lookup every capitalised word makes is cheap.
+   */
+  curatedPlaces: Map<string, GazetteerPlace>;
   maxOrgWords: number;
   /**
    * Every key of the name lexicons (organisations, titles, demonyms, gazetteer places) cut before
@@ -71,6 +76,8 @@ function addPrefixes(prefixes: Set<string>, keys: Iterable<string>): void {
 
 // A place this big is a name even where its spelling is a frequent English word.
 const FAMOUS_PLACE = 1_000_000;
+// The gazetteer ranks countries and curated regions at or above this.
+const CURATED_RANK = 3e9;
 
 let lexicons: Lexicons | null = null;
 function getLexicons(): Lexicons {
@@ -91,6 +98,8 @@ function getLexicons(): Lexicons {
   const namePrefixes = new Set<string>();
   for (const keys of [organizations.keys(), titles, gaz.demonyms.keys(), gaz.byName.keys()]) addPrefixes(namePrefixes, keys);
   const ordinaryWords = new Set([...frequentWords()].filter((word) => (gaz.byName.get(word)?.[0]?.rank ?? 0) < FAMOUS_PLACE));
+  const curatedPlaces = new Map<string, GazetteerPlace>();
+  for (const [key, places] of gaz.byName) if (places[0].rank >= CURATED_RANK) curatedPlaces.set(key, places[0]);
   lexicons = {
     titles,
     maxTitleWords: Math.max(...cues.titles.map((t) => t.split(/\s+/).length)),
@@ -103,6 +112,7 @@ function getLexicons(): Lexicons {
     orgHeads: new Set(orgWords.heads.map(foldName)),
     organizations,
     ordinaryWords,
+    curatedPlaces,
     maxOrgWords,
     namePrefixes,
   };
@@ -288,7 +298,6 @@ interface Segment {
 
 // The longest organisation, title or place name matched as one segment.
 const MAX_NAME_WORDS = 8;
-const CURATED_RANK = 3e9;
 
 const EDGE_CONNECTOR = (lex: Lexicons, w: Word) => !w.capitalized && lex.connectors.has(w.folded);
 
@@ -372,10 +381,10 @@ function segmentRun(words: Word[], from: number, to: number, lex: Lexicons): Seg
         matched = { type: "demonym", from: i, to: end, place: demonym };
         break;
       }
-      const places = gaz.byName.get(key);
       // Single words may be people's names too (Vladimir): only countries and curated regions here.
-      if (places && (length > 1 || places[0].rank >= CURATED_RANK)) {
-        matched = { type: "place", from: i, to: end, place: places[0] };
+      const place = length > 1 ? gaz.byName.get(key)?.[0] : lex.curatedPlaces.get(key);
+      if (place) {
+        matched = { type: "place", from: i, to: end, place };
         break;
       }
     }
@@ -735,15 +744,16 @@ function acceptPlace(
   if (place.kind === "country" || place.rank >= CURATED_RANK) return place;
   const before = index > 0 ? words[index - 1] : null;
   const locative = !!before && LOCATIVES.has(before.text);
-  // Another pending name right before or after, joined by "and" or a comma: a list of places.
-  const listed = pending.some(
-    (p) => p.to - p.from === 1 && Math.abs(p.from - index) <= 2 && p.from !== index && getGazetteer().byName.has(words[p.from].folded),
-  );
   if (isCommon(w)) return locative && place.rank >= BIG_CITY && !w.initial ? place : null;
   if (place.rank >= BIG_CITY) return place;
   // An upper-case dateline opens the story: "ISTANBUL, March 28 (Agency) -".
   const dateline = w.allCaps && w.initial && w.text.length >= 4;
-  return locative || listed || dateline ? place : null;
+  if (locative || dateline) return place;
+  // Another pending name right before or after, joined by "and" or a comma: a list of places.
+  const listed = pending.some(
+    (p) => p.to - p.from === 1 && Math.abs(p.from - index) <= 2 && p.from !== index && getGazetteer().byName.has(words[p.from].folded),
+  );
+  return listed ? place : null;
 }
 
 function finishRecords(store: EntityStore): EntityRecords {
