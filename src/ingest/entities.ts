@@ -1,4 +1,4 @@
-import { arrayOverlaps, type SQL, sql } from "drizzle-orm";
+import { arrayOverlaps, eq, type SQL, sql } from "drizzle-orm";
 import { lookupPlace } from "../extract/gazetteer.js";
 import { variantKey } from "../extract/names.js";
 import type { EntityRecords } from "../extract/types.js";
@@ -57,16 +57,19 @@ export class EntityIndex {
   }
 }
 
-/** Columns of a stored entity after learning new names and filling attributes it lacked. */
-function mergedColumns(newAliases: SQL, newKeys: SQL, values: Omit<typeof entities.$inferInsert, "id">) {
+/**
+ * Columns of a stored entity after learning new names and filling attributes it lacked from
+ * `source`, the row of new values (its role, country, place_kind, latitude, longitude).
+ */
+function mergedColumns(newAliases: SQL, newKeys: SQL, source: SQL) {
   return {
     aliases: sql`array(select distinct a from unnest(${entities.aliases} || ${newAliases}) as a where a <> ${entities.name})`,
     aliasKeys: sql`array(select distinct unnest(${entities.aliasKeys} || ${newKeys}))`,
-    role: sql`coalesce(${entities.role}, ${values.role ?? null})`,
-    country: sql`coalesce(${entities.country}, ${values.country ?? null})`,
-    placeKind: sql`coalesce(${entities.placeKind}, ${values.placeKind ?? null})`,
-    latitude: sql`coalesce(${entities.latitude}, ${values.latitude ?? null}::double precision)`,
-    longitude: sql`coalesce(${entities.longitude}, ${values.longitude ?? null}::double precision)`,
+    role: sql`coalesce(${entities.role}, ${source}.role)`,
+    country: sql`coalesce(${entities.country}, ${source}.country)`,
+    placeKind: sql`coalesce(${entities.placeKind}, ${source}.place_kind)`,
+    latitude: sql`coalesce(${entities.latitude}, ${source}.latitude)`,
+    longitude: sql`coalesce(${entities.longitude}, ${source}.longitude)`,
   };
 }
 
@@ -101,57 +104,115 @@ export function entityWrites(records: EntityRecords): EntityWrite[] {
     .sort((a, b) => a.kind.localeCompare(b.kind) || nameKey(a.name).localeCompare(nameKey(b.name)));
 }
 
-/**
- * Finds or creates the store's row for each entity of an article. An entity already stored
- * under any of the article's names for it (canonical or alias) is reused and learns the new
- * aliases, so the same entity across articles is one row.
- */
-export async function resolveEntities(tx: Transaction, records: EntityRecords): Promise<EntityIndex> {
-  const index = new EntityIndex();
-  const writes = entityWrites(records);
-  if (writes.length === 0) return index;
+/** Columns of entities, as jsonb_populate_recordset reads a row of them (database names). */
+interface EntityColumns {
+  kind: EntityKind;
+  name: string;
+  name_key: string;
+  aliases: string[];
+  alias_keys: string[];
+  role: string | null;
+  country: string | null;
+  place_kind: string | null;
+  latitude: number | null;
+  longitude: number | null;
+}
+
+/** Splits items into rounds in which no key repeats, keeping their order: one statement may change a row only once. */
+function rounds<T>(items: T[], key: (item: T) => string): T[][] {
+  const result: T[][] = [];
+  const seen = new Map<string, number>();
+  for (const item of items) {
+    const round = seen.get(key(item)) ?? 0;
+    seen.set(key(item), round + 1);
+    (result[round] ??= []).push(item);
+  }
+  return result;
+}
+
+/** A stored entity that an article's entity may be: one of the same kind with one of its names. */
+export interface StoredEntity {
+  id: number;
+  kind: string;
+  aliasKeys: string[];
+}
+
+/** The stored entities having any of the names of these writes (one statement; none for no writes). */
+export async function findStoredEntities(tx: Transaction, writes: EntityWrite[]): Promise<StoredEntity[]> {
+  if (writes.length === 0) return [];
   const allKeys = [...new Set(writes.flatMap((w) => [w.name, ...w.aliases].map(nameKey)))];
-  const existing = await tx
+  // Prepared: drizzle's plain execution sends a statement unprepared, which costs postgres.js a second round trip.
+  return tx
     .select({ id: entities.id, kind: entities.kind, aliasKeys: entities.aliasKeys })
     .from(entities)
-    .where(arrayOverlaps(entities.aliasKeys, allKeys));
+    .where(arrayOverlaps(entities.aliasKeys, allKeys))
+    .prepare("entities_by_alias_keys")
+    .execute();
+}
 
-  for (const write of writes) {
+/**
+ * Finds or creates the store's row for each of an article's entity writes, given the stored
+ * entities of their names (findStoredEntities). An entity already stored under any of the
+ * article's names for it (canonical or alias) is reused and learns the new aliases, so the same
+ * entity across articles is one row. One statement updates the known rows and one inserts the new
+ * ones (a second round of either only when two of the article's entities resolve to one row),
+ * sent together.
+ */
+export async function resolveEntities(tx: Transaction, writes: EntityWrite[], stored: StoredEntity[]): Promise<EntityIndex> {
+  const resolved = writes.map((write) => {
     const names = [write.name, ...write.aliases];
     const keys = [...new Set(names.map(nameKey).filter(Boolean))];
-    const known = existing.find((row) => row.kind === write.kind && row.aliasKeys.some((k) => keys.includes(k)));
-    const values = {
+    const known = stored.find((row) => row.kind === write.kind && row.aliasKeys.some((k) => keys.includes(k)));
+    const columns: EntityColumns = {
       kind: write.kind,
       name: write.name,
-      nameKey: nameKey(write.name),
+      name_key: nameKey(write.name),
       aliases: names.filter((n) => nameKey(n) !== nameKey(write.name)),
-      aliasKeys: keys,
+      alias_keys: keys,
       role: write.role ?? null,
       country: write.country ?? null,
-      placeKind: write.placeKind ?? null,
+      place_kind: write.placeKind ?? null,
       latitude: write.latitude ?? null,
       longitude: write.longitude ?? null,
     };
-    let id: number;
-    if (known) {
-      // Stored under another of its names: the stored canonical name stays, this one becomes an alias.
-      await tx
-        .update(entities)
-        .set(mergedColumns(sql`${sql.param(names)}::text[]`, sql`${sql.param(keys)}::text[]`, values))
-        .where(sql`${entities.id} = ${known.id}`);
-      id = known.id;
-    } else {
-      const [row] = await tx
-        .insert(entities)
-        .values(values)
-        .onConflictDoUpdate({
-          target: [entities.kind, entities.nameKey],
-          set: mergedColumns(sql`excluded.aliases`, sql`excluded.alias_keys`, values),
-        })
-        .returning({ id: entities.id });
-      id = row.id;
-    }
-    index.add(write.kind, names, id);
-  }
+    return { names, keys, knownId: known?.id, columns };
+  });
+
+  // Stored under another of its names: the stored canonical name stays, this one becomes an alias.
+  // Rows in id order, so that concurrent ingests lock them alike.
+  const known = resolved.filter((r) => r.knownId !== undefined).sort((a, b) => a.knownId! - b.knownId!);
+  const updates = rounds(known, (r) => String(r.knownId)).map((round) => {
+    const changes = round.map((r) => ({ ...r.columns, id: r.knownId, names: r.names, keys: r.keys }));
+    return tx
+      .update(entities)
+      .set(mergedColumns(sql`change.names`, sql`change.keys`, sql`change`))
+      .from(
+        sql`jsonb_to_recordset(${JSON.stringify(changes)}::text::jsonb) as change(id integer, names text[], keys text[], role text, country text, place_kind text, latitude double precision, longitude double precision)`,
+      )
+      .where(eq(entities.id, sql`change.id`))
+      .prepare("merge_known_entities")
+      .execute();
+  });
+  const fresh = resolved.filter((r) => r.knownId === undefined);
+  const inserts = rounds(fresh, (r) => `${r.columns.kind}:${r.columns.name_key}`).map((round) =>
+    tx
+      .insert(entities, "kind", "name", "nameKey", "aliases", "aliasKeys", "role", "country", "placeKind", "latitude", "longitude")
+      .select(
+        sql`select kind, name, name_key, aliases, alias_keys, role, country, place_kind, latitude, longitude
+            from jsonb_populate_recordset(null::${entities}, ${JSON.stringify(round.map((r) => r.columns))}::text::jsonb)`,
+      )
+      .onConflictDoUpdate({
+        target: [entities.kind, entities.nameKey],
+        set: mergedColumns(sql`excluded.aliases`, sql`excluded.alias_keys`, sql`excluded`),
+      })
+      .returning({ id: entities.id, kind: entities.kind, nameKey: entities.nameKey })
+      .prepare("upsert_new_entities")
+      .execute(),
+  );
+  const [, insertedRounds] = await Promise.all([Promise.all(updates), Promise.all(inserts)]);
+
+  const created = new Map(insertedRounds.flat().map((row) => [`${row.kind}:${row.nameKey}`, row.id]));
+  const index = new EntityIndex();
+  for (const r of resolved) index.add(r.columns.kind, r.names, r.knownId ?? created.get(`${r.columns.kind}:${r.columns.name_key}`)!);
   return index;
 }

@@ -27,13 +27,18 @@ function shiftDays(isoDate: string, days: number): string {
 
 /**
  * Locks merging for these event types until the transaction ends, so that concurrent reports of
- * one event cannot both create it. All types at once and in one order, so two ingests never
- * wait on each other's locks in a circle.
+ * one event cannot both create it. All types at once and in one order (one statement takes the
+ * locks in the order of its array), so two ingests never wait on each other's locks in a circle.
  */
 export async function lockEventTypes(tx: Transaction, types: string[]): Promise<void> {
-  for (const type of [...new Set(types)].sort()) {
-    await tx.execute(sql`select pg_advisory_xact_lock(${MERGE_LOCK_NAMESPACE}, hashtext(${type}))`);
-  }
+  const sorted = [...new Set(types)].sort();
+  if (sorted.length === 0) return;
+  // Prepared: drizzle's plain execution sends a statement unprepared, which costs postgres.js a second round trip.
+  await tx
+    .select({ locked: sql`pg_advisory_xact_lock(${MERGE_LOCK_NAMESPACE}, hashtext(type))` })
+    .from(sql`unnest(${sql.param(sorted)}::text[]) as type`)
+    .prepare("lock_event_types")
+    .execute();
 }
 
 /**
@@ -70,7 +75,9 @@ export async function findMatchingEvent(
     .from(events)
     .where(and(eq(events.type, summary.type), nearby))
     .orderBy(desc(events.id))
-    .limit(MAX_CANDIDATES);
+    .limit(MAX_CANDIDATES)
+    .prepare("match_candidates")
+    .execute();
   let best: StoredMatch | null = null;
   let bestScore = MATCH_THRESHOLD - Number.EPSILON;
   // Oldest first, so that ties go to the event reported first whatever the scan order.
@@ -118,6 +125,8 @@ export async function mergeIntoEvent(
         : {}),
       updatedAt: sql`now()`,
     })
-    .where(eq(events.id, stored.id));
+    .where(eq(events.id, stored.id))
+    .prepare("merge_into_event")
+    .execute();
 }
 
