@@ -22,6 +22,13 @@ import type { Plugin } from "graphql-yoga";
 
 type Result = ExecutionResult | Promise<ExecutionResult>;
 
+/**
+ * A result that knows its JSON text. `stringify` is graphql-yoga's convention for results with their
+ * own serialiser (its SSE and HTTP result processors call it); our WebSocket adapter
+ * (src/http/ws-server.ts) honours it too.
+ */
+export type SerialisableResult = ExecutionResult & { stringify?: (result: ExecutionResult) => string };
+
 /** Per source payload, the result of each operation key. Dies with the payload. */
 const resultsByPayload = new WeakMap<object, Map<string, Result>>();
 const documentText = new WeakMap<DocumentNode, string>();
@@ -39,6 +46,20 @@ function textOf(document: DocumentNode): string {
     documentText.set(document, text);
   }
   return text;
+}
+
+/**
+ * Gives a shared result a `stringify` that serialises it once for all its subscribers. Transports
+ * that change a result before writing it (error masking, removal of internal error extensions)
+ * pass a copy, which is serialised as usual; the property is not enumerable, so copies do not
+ * carry it.
+ */
+function serialisedOnce(result: ExecutionResult): SerialisableResult {
+  let text: string | undefined;
+  Object.defineProperty(result, "stringify", {
+    value: (value: ExecutionResult) => (value === result ? (text ??= JSON.stringify(result)) : JSON.stringify(value)),
+  });
+  return result;
 }
 
 /**
@@ -61,7 +82,8 @@ function sharedResults(source: AsyncIterator<unknown>, args: ExecutionArgs, key:
     // A fresh context object per execution: per-context caches (Pothos, drizzle) neither outlive the
     // entry nor serve a later entry stale rows.
     const contextValue = args.contextValue && typeof args.contextValue === "object" ? { ...args.contextValue } : args.contextValue;
-    return execute({ ...args, rootValue: payload, contextValue }) as Result;
+    const result = execute({ ...args, rootValue: payload, contextValue }) as Result;
+    return result instanceof Promise ? result.then(serialisedOnce) : serialisedOnce(result);
   };
   const resultOf = (payload: unknown): Result => {
     if (payload === null || typeof payload !== "object") return run(payload);

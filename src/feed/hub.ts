@@ -77,41 +77,112 @@ function matches(entry: FeedEntry, matcher: EntryMatcher): boolean {
   return true;
 }
 
-/** A subscriber's queue: entries pushed by the hub, pulled by the subscription's iterator. */
-class Subscriber {
-  private readonly queue: FeedEntry[] = [];
-  private wake: (() => void) | null = null;
-  closed = false;
-
-  constructor(readonly matcher: EntryMatcher) {}
-
-  /** Entries waiting to be pulled, oldest first (read-only view). */
-  get queued(): readonly FeedEntry[] {
-    return this.queue;
-  }
-
-  push(entry: FeedEntry): void {
-    this.queue.push(entry);
-    this.wake?.();
-  }
-
-  close(): void {
-    this.closed = true;
-    this.wake?.();
-  }
-
-  async next(): Promise<FeedEntry | null> {
-    while (this.queue.length === 0 && !this.closed) {
-      await new Promise<void>((resolve) => (this.wake = resolve));
-      this.wake = null;
-    }
-    return this.queue.shift() ?? null;
-  }
-}
-
 /** A subscription's entries; `queued()` shows live entries already waiting behind the next one. */
 export interface FeedIterator extends AsyncIterableIterator<FeedEntry> {
   queued(): readonly FeedEntry[];
+}
+
+const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
+
+/**
+ * One subscription: entries after `afterSeq` from the log first, then live ones pushed by the hub,
+ * each exactly once and in sequence order. A plain iterator rather than an async generator, so that
+ * a client's unsubscribe ends it at once even while it waits for the next entry; a live entry
+ * pushed while the consumer waits resolves its pending next() directly (one promise per delivery).
+ */
+class Subscription implements FeedIterator {
+  /** Live entries waiting to be pulled, oldest first. */
+  private readonly queue: FeedEntry[] = [];
+  /** Resolves the consumer's pending next(), if it waits for a live entry. */
+  private waiting: ((item: IteratorResult<FeedEntry>) => void) | null = null;
+  /** The sequence number of the last entry handed out (or skipped by the replay). */
+  private delivered: number;
+  private replaying: boolean;
+  private replay: FeedEntry[] = [];
+  private closed = false;
+
+  constructor(
+    readonly matcher: EntryMatcher,
+    afterSeq: number | null | undefined,
+    private readonly readAfter: (seq: number) => Promise<FeedEntry[]>,
+    private readonly onFinish: (subscription: Subscription) => void,
+  ) {
+    this.delivered = afterSeq ?? 0;
+    this.replaying = afterSeq != null;
+  }
+
+  /** A live entry matching this subscription, from the hub. */
+  push(entry: FeedEntry): void {
+    const waiting = this.waiting;
+    if (!waiting) {
+      if (!this.closed) this.queue.push(entry);
+      return;
+    }
+    // A consumer waits only when nothing is queued and the replay is over: the entry is next in
+    // order, unless the replay already handed it out.
+    if (entry.seq <= this.delivered) return;
+    this.waiting = null;
+    this.delivered = entry.seq;
+    waiting({ done: false, value: entry });
+  }
+
+  queued(): readonly FeedEntry[] {
+    return this.replaying ? [] : this.queue;
+  }
+
+  next(): Promise<IteratorResult<FeedEntry>> {
+    if (this.replaying) return this.nextReplayed();
+    while (this.queue.length > 0) {
+      const entry = this.queue.shift()!;
+      // Entries the replay already handed out were queued meanwhile: skip them.
+      if (entry.seq <= this.delivered) continue;
+      this.delivered = entry.seq;
+      return Promise.resolve({ done: false, value: entry });
+    }
+    if (this.closed) return Promise.resolve(DONE);
+    return new Promise((resolve) => (this.waiting = resolve));
+  }
+
+  private async nextReplayed(): Promise<IteratorResult<FeedEntry>> {
+    while (!this.closed) {
+      const entry = this.replay.shift();
+      if (entry) {
+        this.delivered = entry.seq;
+        if (matches(entry, this.matcher)) return { done: false, value: entry };
+        continue;
+      }
+      this.replay = await this.readAfter(this.delivered);
+      if (this.replay.length === 0) {
+        this.replaying = false;
+        return this.next();
+      }
+    }
+    return DONE;
+  }
+
+  /** Ends the subscription: entries already queued are still handed out, then next() gives done. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.onFinish(this);
+    const waiting = this.waiting;
+    this.waiting = null;
+    waiting?.(DONE);
+  }
+
+  async return(): Promise<IteratorResult<FeedEntry>> {
+    this.close();
+    return DONE;
+  }
+
+  async throw(error: unknown): Promise<IteratorResult<FeedEntry>> {
+    this.close();
+    throw error;
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
 }
 
 /**
@@ -121,7 +192,7 @@ export interface FeedIterator extends AsyncIterableIterator<FeedEntry> {
  */
 export class FeedHub {
   private lastSeq = 0;
-  private readonly subscribers = new Set<Subscriber>();
+  private readonly subscribers = new Set<Subscription>();
   private polling: Promise<void> | null = null;
   private pollAgain = false;
   private unlisten: (() => Promise<void>) | null = null;
@@ -147,8 +218,7 @@ export class FeedHub {
     await this.unlisten?.();
     this.unlisten = null;
     await this.polling;
-    for (const subscriber of this.subscribers) subscriber.close();
-    this.subscribers.clear();
+    for (const subscription of this.subscribers) subscription.close();
   }
 
   get subscriberCount(): number {
@@ -168,7 +238,7 @@ export class FeedHub {
           const rows = await this.readAfter(this.lastSeq);
           for (const entry of rows) {
             this.lastSeq = entry.seq;
-            for (const subscriber of this.subscribers) if (matches(entry, subscriber.matcher)) subscriber.push(entry);
+            for (const subscription of this.subscribers) if (matches(entry, subscription.matcher)) subscription.push(entry);
           }
           if (rows.length < PAGE) break;
         }
@@ -186,53 +256,16 @@ export class FeedHub {
     return rows.map(normalizeEntry);
   }
 
-  /**
-   * Entries matching the filter: first those after `afterSeq` from the log, then live ones,
-   * each exactly once and in sequence order. A plain iterator rather than an async generator,
-   * so that a client's unsubscribe ends it at once even while it waits for the next entry.
-   */
+  /** Entries matching the filter: those after `afterSeq` from the log first, then live ones (see Subscription). */
   subscribe(filter: FeedFilter): FeedIterator {
-    const subscriber = new Subscriber(matcherOf(filter));
     // Registered before the replay reads the log, so nothing committed meanwhile is missed.
-    this.subscribers.add(subscriber);
-    let delivered = filter.afterSeq ?? 0;
-    let replay: FeedEntry[] = [];
-    let replaying = filter.afterSeq != null;
-    const finish = (): IteratorResult<FeedEntry> => {
-      this.subscribers.delete(subscriber);
-      subscriber.close();
-      return { done: true, value: undefined };
-    };
-    const next = async (): Promise<IteratorResult<FeedEntry>> => {
-      while (replaying && !subscriber.closed) {
-        const entry = replay.shift();
-        if (entry) {
-          delivered = entry.seq;
-          if (matches(entry, subscriber.matcher)) return { done: false, value: entry };
-          continue;
-        }
-        replay = await this.readAfter(delivered);
-        if (replay.length === 0) replaying = false;
-      }
-      for (;;) {
-        const entry = await subscriber.next();
-        if (!entry) return finish();
-        if (entry.seq <= delivered) continue;
-        delivered = entry.seq;
-        return { done: false, value: entry };
-      }
-    };
-    return {
-      next,
-      queued: () => (replaying ? [] : subscriber.queued),
-      return: async () => finish(),
-      throw: async (error: unknown) => {
-        finish();
-        throw error;
-      },
-      [Symbol.asyncIterator]() {
-        return this;
-      },
-    };
+    const subscription = new Subscription(
+      matcherOf(filter),
+      filter.afterSeq,
+      (seq) => this.readAfter(seq),
+      (finished) => this.subscribers.delete(finished),
+    );
+    this.subscribers.add(subscription);
+    return subscription;
   }
 }

@@ -1,8 +1,18 @@
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
-import { CloseCode, type ConnectionInitMessage, DEPRECATED_GRAPHQL_WS_PROTOCOL, handleProtocols, makeServer, type ServerOptions } from "graphql-ws";
+import type { ExecutionResult } from "graphql";
+import {
+  CloseCode,
+  type ConnectionInitMessage,
+  DEPRECATED_GRAPHQL_WS_PROTOCOL,
+  handleProtocols,
+  makeServer,
+  type OperationResult,
+  type ServerOptions,
+} from "graphql-ws";
 import type { Extra } from "graphql-ws/use/ws";
 import type { WebSocket, WebSocketServer } from "ws";
+import type { SerialisableResult } from "../feed/fanout.js";
 
 /**
  * graphql-ws over `ws`, as graphql-ws/use/ws's useServer (same keep-alive, close codes and
@@ -11,10 +21,13 @@ import type { WebSocket, WebSocketServer } from "ws";
  * - Writes are batched: the first message to a socket in an event-loop turn corks the socket, and
  *   one setImmediate uncorks all of them, so the messages a turn produces for a socket leave in
  *   one system call instead of one each.
- * - A send resolves once the message is queued while the socket's buffer is below
- *   HIGH_WATER_BYTES, so an operation goes on to its next result without waiting for the write;
- *   above it, the send waits until that message is written (backpressure: a slow client makes its
- *   own operations wait, and its buffer stays bounded, instead of growing without limit).
+ * - A message is queued without waiting while the socket's buffer is below HIGH_WATER_BYTES, so an
+ *   operation goes on to its next result at once; above it, the operation waits until that message
+ *   is written (backpressure: a slow client makes its own operations wait, and its buffer stays
+ *   bounded, instead of growing without limit).
+ * - A subscription's results are written by this adapter as they come (see deliverDirectly),
+ *   serialised by the result's own `stringify` when it has one, so that a result shared by many
+ *   subscribers is serialised once.
  */
 export const HIGH_WATER_BYTES = 256 * 1024;
 
@@ -37,18 +50,63 @@ function cork(raw: Duplex): void {
   }
 }
 
-function batchedSend(socket: WebSocket, raw: Duplex, data: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (socket.readyState !== socket.OPEN) return resolve();
-    cork(raw);
-    const waiting = socket.bufferedAmount >= HIGH_WATER_BYTES;
-    socket.send(data, (error) => {
-      if (!waiting) return;
-      if (error) reject(error);
-      else resolve();
-    });
-    if (!waiting) resolve();
-  });
+/** Queues a message; returns a promise to wait for only when the socket's buffer is above the high-water mark. */
+function write(socket: WebSocket, raw: Duplex, data: string): Promise<void> | undefined {
+  if (socket.readyState !== socket.OPEN) return undefined;
+  cork(raw);
+  if (socket.bufferedAmount < HIGH_WATER_BYTES) {
+    socket.send(data);
+    return undefined;
+  }
+  return new Promise((resolve, reject) => socket.send(data, (error) => (error ? reject(error) : resolve())));
+}
+
+/** The JSON text of a result: its own serialiser's (see src/feed/fanout.ts) or JSON.stringify's. */
+function serialise(result: SerialisableResult): string {
+  return typeof result.stringify === "function" ? result.stringify(result) : JSON.stringify(result);
+}
+
+const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
+
+/**
+ * A subscription's results written straight to the socket as `next` messages, instead of being
+ * yielded to graphql-ws, which would await each one, copy it and stringify the whole message. The
+ * message is the same: `{"id":…,"type":"next","payload":<result>}`, errors serialised by their
+ * toJSON. graphql-ws iterates the returned iterable, which yields nothing: it ends when the results
+ * end (graphql-ws then sends `complete`), rejects with what they throw (graphql-ws sends `error`),
+ * and its return() (the client's `complete`, the socket closing) stops the writing.
+ */
+function deliverDirectly(results: AsyncIterable<ExecutionResult>, id: string, socket: WebSocket, raw: Duplex): AsyncIterableIterator<never> {
+  const iterator = results[Symbol.asyncIterator]();
+  const prefix = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
+  let stopped = false;
+  let delivering: Promise<void> | null = null;
+  const deliver = async () => {
+    for (;;) {
+      const item = await iterator.next();
+      if (item.done || stopped) return;
+      const wait = write(socket, raw, `${prefix}${serialise(item.value)}}`);
+      if (wait) await wait;
+    }
+  };
+  return {
+    next: async () => {
+      await (delivering ??= deliver());
+      return DONE;
+    },
+    return: async () => {
+      stopped = true;
+      await iterator.return?.();
+      return DONE;
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
+}
+
+function isAsyncIterable(value: unknown): value is AsyncIterable<ExecutionResult> {
+  return value != null && typeof (value as AsyncIterable<unknown>)[Symbol.asyncIterator] === "function";
 }
 
 function closeReason(error: unknown, isProd: boolean, fallback: string): string {
@@ -62,12 +120,21 @@ export function useServer<
   P extends ConnectionInitMessage["payload"] = ConnectionInitMessage["payload"],
   E extends Record<PropertyKey, unknown> = Record<PropertyKey, never>,
 >(
-  options: ServerOptions<P, Extra & Partial<E>> & { isProd?: boolean },
+  // Subscription results bypass graphql-ws's message building (deliverDirectly), hence no onNext or replacer.
+  options: Omit<ServerOptions<P, Extra & Partial<E>>, "onNext" | "jsonMessageReplacer"> & { isProd?: boolean },
   ws: WebSocketServer,
   keepAlive = 12_000,
 ): { dispose: () => Promise<void> } {
   const isProd = typeof options.isProd === "boolean" ? options.isProd : process.env.NODE_ENV === "production";
-  const server = makeServer(options);
+  const server = makeServer<P, Extra & Partial<E>>({
+    ...options,
+    onOperation: async (ctx, id, payload, args, result) => {
+      const replaced = await options.onOperation?.(ctx, id, payload, args, result);
+      const operationResult: OperationResult = replaced ?? result;
+      if (!isAsyncIterable(operationResult)) return replaced;
+      return deliverDirectly(operationResult, id, ctx.extra.socket, ctx.extra.request.socket);
+    },
+  });
   ws.options.handleProtocols = handleProtocols;
   ws.once("error", (err) => {
     console.error("Internal error emitted on the WebSocket server. Please check your implementation.", err);
@@ -88,25 +155,23 @@ export function useServer<
       console.error("Internal error emitted on a WebSocket socket. Please check your implementation.", err);
       socket.close(CloseCode.InternalServerError, closeReason(err, isProd, "Internal server error"));
     });
-    let pongWait: NodeJS.Timeout | null = null;
+    // A client that has not answered a ping by the next one, keepAlive later, is gone.
+    let awaitingPong = false;
+    socket.on("pong", () => (awaitingPong = false));
     const pingInterval =
       keepAlive > 0 && Number.isFinite(keepAlive)
         ? setInterval(() => {
+            if (awaitingPong) return socket.terminate();
             if (socket.readyState !== socket.OPEN) return;
-            pongWait = setTimeout(() => socket.terminate(), keepAlive);
-            socket.once("pong", () => {
-              if (pongWait) {
-                clearTimeout(pongWait);
-                pongWait = null;
-              }
-            });
+            awaitingPong = true;
+            cork(raw);
             socket.ping();
           }, keepAlive)
         : null;
     const closed = server.opened(
       {
         protocol: socket.protocol,
-        send: (data) => batchedSend(socket, raw, data),
+        send: (data) => write(socket, raw, data),
         close: (code, reason) => socket.close(code, reason),
         onMessage: (cb) =>
           socket.on("message", async (event) => {
@@ -121,7 +186,6 @@ export function useServer<
       { socket, request } as Extra & Partial<E>,
     );
     socket.once("close", (code, reason) => {
-      if (pongWait) clearTimeout(pongWait);
       if (pingInterval) clearInterval(pingInterval);
       if (!isProd && code === CloseCode.SubprotocolNotAcceptable && socket.protocol === DEPRECATED_GRAPHQL_WS_PROTOCOL) {
         console.warn("Client provided the unsupported and deprecated subprotocol used by subscriptions-transport-ws.");
