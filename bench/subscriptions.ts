@@ -51,6 +51,8 @@ export async function runSubscriptions(o: SubscriptionOptions): Promise<Record<s
     const committedAt = new Map<number, number>();
     let peakRss = subscribed.rssMiB;
     const cpuStart = processUsage(pid).cpuSeconds;
+    const clientsCpu = () => clients.reduce((sum, c) => sum + processUsage(c.pid!).cpuSeconds, 0);
+    const clientsCpuStart = clientsCpu();
     const ingestStarted = Date.now();
     let published = 0;
     while (Date.now() - ingestStarted < o.seconds * 1000) {
@@ -82,6 +84,7 @@ export async function runSubscriptions(o: SubscriptionOptions): Promise<Record<s
       if (b - a < 0.1 || Date.now() > drainUntil) break;
     }
     const cpuSeconds = processUsage(pid).cpuSeconds - cpuStart;
+    const clientsCpuSeconds = clientsCpu() - clientsCpuStart;
     const wallSeconds = (Date.now() - ingestStarted) / 1000;
     for (const client of clients) {
       const { arrivals } = await request<{ cmd: string; arrivals: { ws: number[]; sse: number[] } }>(client, { cmd: "report" }, "report");
@@ -116,6 +119,9 @@ export async function runSubscriptions(o: SubscriptionOptions): Promise<Record<s
       rssIdleMiB: Math.round(idle.rssMiB),
       rssSubscribedMiB: Math.round(subscribed.rssMiB),
       serverCpuPercent: Math.round((cpuSeconds / wallSeconds) * 100),
+      serverCpuSeconds: Math.round(cpuSeconds * 10) / 10,
+      // The measuring clients share the machine's cores with the server.
+      clientsCpuSeconds: Math.round(clientsCpuSeconds * 10) / 10,
       query: o.query ?? "subscription { eventAdded { cursor node { id title } } }",
     };
     o.log("subscriptions", result);
