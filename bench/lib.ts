@@ -40,12 +40,16 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Forks a TypeScript module (through tsx) with an IPC channel; resolves on its {cmd:"ready"} message. */
+/**
+ * Forks a TypeScript module (through tsx) with an IPC channel; resolves on its {cmd:"ready"} message.
+ * Every server under test runs as deployed, with NODE_ENV=production (graphql-js skips its
+ * development-only checks then).
+ */
 export async function forkReady<T extends { cmd: string }>(module: string, env: Record<string, string>, timeoutMs = 120_000): Promise<{ child: ChildProcess; ready: T }> {
   const child = fork(module, [], {
     cwd: ROOT,
     execArgv: ["--import", "tsx", "--max-old-space-size=4096"],
-    env: { ...process.env, LOG_LEVEL: "warn", ...env },
+    env: { ...process.env, NODE_ENV: "production", LOG_LEVEL: "warn", ...env },
     stdio: ["ignore", "ignore", "pipe", "ipc"],
   });
   let stderr = "";
