@@ -3,7 +3,7 @@
 // queries against a real server process and its peers (PostGraphile, yoga + DataLoader, the raw
 // SQL through pgbench), subscriptions fan-out, ingest and extraction; prints a table and writes
 // bench/results/<date>.json and bench/results/latest.json.
-//   npm run bench                    full run (25k articles: loads in ~3 min here; BENCH_ARTICLES=100000 for 100k, ~13 min load)
+//   npm run bench                    full run (100k articles: loads in ~6 min here; BENCH_ARTICLES=25000 for a quicker one)
 //   npm run bench -- --quick         small run (BENCH_SCALE=0.05 unless set)
 //   BENCH_SCALE=0.2 npm run bench    a fifth of everything (articles, durations, subscribers)
 //   --only=load,query,peers,subs,ingest   run some sections (load is needed once per database)
@@ -25,7 +25,7 @@ const args = process.argv.slice(2);
 const quick = args.includes("--quick");
 const SCALE = Number(process.env.BENCH_SCALE ?? (quick ? 0.05 : 1));
 const only = (args.find((a) => a.startsWith("--only="))?.slice(7).split(",") ?? ["load", "query", "peers", "subs", "ingest"]) as string[];
-const ARTICLES = Math.max(500, Math.round(Number(process.env.BENCH_ARTICLES ?? 25_000) * SCALE));
+const ARTICLES = Math.max(500, Math.round(Number(process.env.BENCH_ARTICLES ?? 100_000) * SCALE));
 const SECONDS = Math.max(3, Math.round(10 * Math.min(1, SCALE * 4)));
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 8);
 const startedAt = Date.now();
