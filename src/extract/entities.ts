@@ -38,8 +38,21 @@ interface Cues {
   nonNames: string[];
 }
 
+/**
+ * What a folded name may stand for in the lexicons, gathered in one entry so that segmenting makes a
+ * single lookup per key (every capitalised word is one) instead of one per lexicon.
+ */
+interface LexiconName {
+  /** Canonical organisation. */
+  organization: string | null;
+  title: boolean;
+  /** The country a demonym names. */
+  demonym: GazetteerPlace | null;
+  /** The best place, when it is a country or curated region: the only places a single word names. */
+  curatedPlace: GazetteerPlace | null;
+}
+
 interface Lexicons {
-  titles: Set<string>;
   maxTitleWords: number;
   roleNouns: Set<string>;
   speechVerbs: Set<string>;
@@ -48,18 +61,13 @@ interface Lexicons {
   nonNames: Set<string>;
   orgSuffixes: Set<string>;
   orgHeads: Set<string>;
-  /** Canonical organisation by folded name or alias. */
-  organizations: Map<string, string>;
+  /** Organisations (by folded name or alias), titles, demonyms and curated places. */
+  names: Map<string, LexiconName>;
   /**
    * The frequent English words that are no famous place: the frequency list holds big places too
    * (Moscow, London), and those are names, not ordinary words.
    */
   ordinaryWords: Set<string>;
-  /**
-   * The best place of each gazetteer name whose best place is a country or curated region: the only
-   * places a single word names. A small table, so the lookup every capitalised word makes is cheap.
-   */
-  curatedPlaces: Map<string, GazetteerPlace>;
   maxOrgWords: number;
   /**
    * Every key of the name lexicons (organisations, titles, demonyms, gazetteer places) cut before
@@ -98,10 +106,19 @@ function getLexicons(): Lexicons {
   const namePrefixes = new Set<string>();
   for (const keys of [organizations.keys(), titles, gaz.demonyms.keys(), gaz.byName.keys()]) addPrefixes(namePrefixes, keys);
   const ordinaryWords = new Set([...frequentWords()].filter((word) => (gaz.byName.get(word)?.[0]?.rank ?? 0) < FAMOUS_PLACE));
-  const curatedPlaces = new Map<string, GazetteerPlace>();
-  for (const [key, places] of gaz.byName) if (places[0].rank >= CURATED_RANK) curatedPlaces.set(key, places[0]);
+  const names = new Map<string, LexiconName>();
+  const nameEntry = (key: string): LexiconName => {
+    let entry = names.get(key);
+    if (!entry) names.set(key, (entry = { organization: null, title: false, demonym: null, curatedPlace: null }));
+    return entry;
+  };
+  organizations.forEach((canonical, key) => (nameEntry(key).organization = canonical));
+  for (const key of titles) nameEntry(key).title = true;
+  gaz.demonyms.forEach((place, key) => (nameEntry(key).demonym = place));
+  gaz.byName.forEach((places, key) => {
+    if (places[0].rank >= CURATED_RANK) nameEntry(key).curatedPlace = places[0];
+  });
   lexicons = {
-    titles,
     maxTitleWords: Math.max(...cues.titles.map((t) => t.split(/\s+/).length)),
     roleNouns: new Set(cues.roleNouns),
     speechVerbs: new Set(cues.speechVerbs),
@@ -110,9 +127,8 @@ function getLexicons(): Lexicons {
     nonNames: new Set(cues.nonNames.map(foldName)),
     orgSuffixes: new Set(orgWords.suffixes.map(foldName)),
     orgHeads: new Set(orgWords.heads.map(foldName)),
-    organizations,
+    names,
     ordinaryWords,
-    curatedPlaces,
     maxOrgWords,
     namePrefixes,
   };
@@ -367,22 +383,21 @@ function segmentRun(words: Word[], from: number, to: number, lex: Lexicons): Seg
       // Possessives end a name: "Turkey's" may end a segment but not sit inside one.
       if (possessiveBefore(words, i, end - 1)) continue;
       const key = keys[length - 1];
-      const org = lex.organizations.get(key);
-      if (org) {
-        matched = { type: "organization", from: i, to: end, canonical: org };
+      const known = lex.names.get(key);
+      if (known?.organization) {
+        matched = { type: "organization", from: i, to: end, canonical: known.organization };
         break;
       }
-      if (lex.titles.has(key) && !words[i].allCaps) {
+      if (known?.title && !words[i].allCaps) {
         matched = { type: "title", from: i, to: end };
         break;
       }
-      const demonym = gaz.demonyms.get(key);
-      if (demonym && !words[end - 1].possessive) {
-        matched = { type: "demonym", from: i, to: end, place: demonym };
+      if (known?.demonym && !words[end - 1].possessive) {
+        matched = { type: "demonym", from: i, to: end, place: known.demonym };
         break;
       }
       // Single words may be people's names too (Vladimir): only countries and curated regions here.
-      const place = length > 1 ? gaz.byName.get(key)?.[0] : lex.curatedPlaces.get(key);
+      const place = length > 1 ? gaz.byName.get(key)?.[0] : known?.curatedPlace;
       if (place) {
         matched = { type: "place", from: i, to: end, place };
         break;

@@ -152,12 +152,13 @@ class QuoteContext {
       gender: genderOf(m.name),
     }));
     // Without entity mentions, names written out in full stand in for people.
-    const fromRuns: Candidate[] = runs
-      .filter((r) => outsideQuotes(r) && !ORGANIZATION_NOUN.test(r.name))
-      .map((r) => ({ ...r, name: r.name.includes(" ") || !this.fullNames.has(r.name) ? r.name : this.fullNames.get(r.name)!, kind: "person" as const }))
-      .filter((r) => r.name.includes(" ") || r.gender)
-      .map((r) => ({ ...r, gender: genderOf(r.name) }));
-    this.candidates = (fromMentions.length ? fromMentions : fromRuns).sort((a, b) => a.start - b.start);
+    const fromRuns = (): Candidate[] =>
+      runs
+        .filter((r) => outsideQuotes(r) && !ORGANIZATION_NOUN.test(r.name))
+        .map((r) => ({ ...r, name: r.name.includes(" ") || !this.fullNames.has(r.name) ? r.name : this.fullNames.get(r.name)!, kind: "person" as const }))
+        .filter((r) => r.name.includes(" ") || r.gender)
+        .map((r) => ({ ...r, gender: genderOf(r.name) }));
+    this.candidates = (fromMentions.length ? fromMentions : fromRuns()).sort((a, b) => a.start - b.start);
   }
 
   /** Candidates starting in [from, to), in order. */
