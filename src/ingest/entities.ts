@@ -1,4 +1,4 @@
-import { arrayOverlaps, eq, type SQL, sql } from "drizzle-orm";
+import { and, arrayOverlaps, eq, type SQL, sql } from "drizzle-orm";
 import { lookupPlace } from "../extract/gazetteer.js";
 import { variantKey } from "../extract/names.js";
 import type { EntityRecords } from "../extract/types.js";
@@ -71,6 +71,22 @@ function mergedColumns(newAliases: SQL, newKeys: SQL, source: SQL) {
     latitude: sql`coalesce(${entities.latitude}, ${source}.latitude)`,
     longitude: sql`coalesce(${entities.longitude}, ${source}.longitude)`,
   };
+}
+
+/**
+ * Whether merging (mergedColumns) would change a stored entity: it lacks one of the names or keys,
+ * or an attribute that `source` has. Stored aliases hold no duplicate and never the canonical name,
+ * so otherwise the merge would write the same values, at the cost of a new row version in every
+ * index (the array indexes' pending lists grow, and every alias lookup scans them).
+ */
+function mergeChanges(names: SQL, keys: SQL, source: SQL) {
+  return sql`not (
+    ${entities.aliases} || ${entities.name} @> ${names} and ${entities.aliasKeys} @> ${keys}
+    and (${entities.role} is not null or ${source}.role is null)
+    and (${entities.country} is not null or ${source}.country is null)
+    and (${entities.placeKind} is not null or ${source}.place_kind is null)
+    and (${entities.latitude} is not null or ${source}.latitude is null)
+    and (${entities.longitude} is not null or ${source}.longitude is null))`;
 }
 
 export interface EntityWrite {
@@ -155,10 +171,15 @@ export async function findStoredEntities(tx: Transaction, writes: EntityWrite[])
  * entities of their names (findStoredEntities). An entity already stored under any of the
  * article's names for it (canonical or alias) is reused and learns the new aliases, so the same
  * entity across articles is one row. One statement updates the known rows and one inserts the new
- * ones (a second round of either only when two of the article's entities resolve to one row),
- * sent together.
+ * ones (a second round of either only when two of the article's entities resolve to one row).
+ * Only new rows' ids are waited for: `updated` settles when the known rows are written, so that
+ * the next statements can be sent behind the updates without waiting for them.
  */
-export async function resolveEntities(tx: Transaction, writes: EntityWrite[], stored: StoredEntity[]): Promise<EntityIndex> {
+export async function resolveEntities(
+  tx: Transaction,
+  writes: EntityWrite[],
+  stored: StoredEntity[],
+): Promise<{ index: EntityIndex; updated: Promise<unknown> }> {
   const resolved = writes.map((write) => {
     const names = [write.name, ...write.aliases];
     const keys = [...new Set(names.map(nameKey).filter(Boolean))];
@@ -181,18 +202,22 @@ export async function resolveEntities(tx: Transaction, writes: EntityWrite[], st
   // Stored under another of its names: the stored canonical name stays, this one becomes an alias.
   // Rows in id order, so that concurrent ingests lock them alike.
   const known = resolved.filter((r) => r.knownId !== undefined).sort((a, b) => a.knownId! - b.knownId!);
-  const updates = rounds(known, (r) => String(r.knownId)).map((round) => {
-    const changes = round.map((r) => ({ ...r.columns, id: r.knownId, names: r.names, keys: r.keys }));
-    return tx
-      .update(entities)
-      .set(mergedColumns(sql`change.names`, sql`change.keys`, sql`change`))
-      .from(
-        sql`jsonb_to_recordset(${JSON.stringify(changes)}::text::jsonb) as change(id integer, names text[], keys text[], role text, country text, place_kind text, latitude double precision, longitude double precision)`,
-      )
-      .where(eq(entities.id, sql`change.id`))
-      .prepare("merge_known_entities")
-      .execute();
-  });
+  const updated = Promise.all(
+    rounds(known, (r) => String(r.knownId)).map((round) => {
+      const changes = round.map((r) => ({ ...r.columns, id: r.knownId, names: r.names, keys: r.keys }));
+      return tx
+        .update(entities)
+        .set(mergedColumns(sql`change.names`, sql`change.keys`, sql`change`))
+        .from(
+          sql`jsonb_to_recordset(${JSON.stringify(changes)}::text::jsonb) as change(id integer, names text[], keys text[], role text, country text, place_kind text, latitude double precision, longitude double precision)`,
+        )
+        .where(and(eq(entities.id, sql`change.id`), mergeChanges(sql`change.names`, sql`change.keys`, sql`change`)))
+        .prepare("merge_known_entities")
+        .execute();
+    }),
+  );
+  // Awaited by the caller; until then, a failure surfaces through the statements behind it (the transaction is aborted).
+  updated.catch(() => {});
   const fresh = resolved.filter((r) => r.knownId === undefined);
   const inserts = rounds(fresh, (r) => `${r.columns.kind}:${r.columns.name_key}`).map((round) =>
     tx
@@ -209,10 +234,10 @@ export async function resolveEntities(tx: Transaction, writes: EntityWrite[], st
       .prepare("upsert_new_entities")
       .execute(),
   );
-  const [, insertedRounds] = await Promise.all([Promise.all(updates), Promise.all(inserts)]);
+  const insertedRounds = await Promise.all(inserts);
 
   const created = new Map(insertedRounds.flat().map((row) => [`${row.kind}:${row.nameKey}`, row.id]));
   const index = new EntityIndex();
   for (const r of resolved) index.add(r.columns.kind, r.names, r.knownId ?? created.get(`${r.columns.kind}:${r.columns.name_key}`)!);
-  return index;
+  return { index, updated };
 }

@@ -91,10 +91,11 @@ export async function storeArticle(
       return { articleId: winner!, duplicate: true, addedEventIds: [], updatedEventIds: [] };
     }
 
-    const index = await resolveEntities(tx, writes, stored);
-    // The article's rows, the locks of its event types and (storeEvents sends it before it waits on
-    // anything) the first event's match, behind the locks: one round trip.
-    const [, { added, updated, mentions, participants }] = await Promise.all([
+    const { index, updated: entitiesUpdated } = await resolveEntities(tx, writes, stored);
+    // Behind the known entities' updates: the article's rows, the locks of its event types and
+    // (storeEvents sends it before it waits on anything) the first event's match, behind the locks.
+    const [, , { added, updated, mentions, participants }] = await Promise.all([
+      entitiesUpdated,
       Promise.all([
         insertRows(tx, articleEntities, index.ids.map((entityId) => ({ articleId: article.id, entityId }))),
         insertRows(
