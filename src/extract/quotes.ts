@@ -123,6 +123,8 @@ class QuoteContext {
   readonly spans: QuotedSpan[];
   private readonly candidates: Candidate[];
   private readonly fullNames = new Map<string, string>();
+  /** looksLikeName by name and title gender: it may scan the whole body, and the same names recur. */
+  private readonly nameLike = new Map<string, boolean>();
 
   constructor(
     private readonly body: string,
@@ -307,11 +309,18 @@ class QuoteContext {
   }
 
   private pickRun(runs: NameRun[], order: "first" | "nearest-last"): string | null {
-    const usable = runs.filter((r) => !NOMINAL_SOURCE.test(r.name) && looksLikeName(this.body, r));
+    const usable = runs.filter((r) => !NOMINAL_SOURCE.test(r.name) && this.looksLikeName(r));
     const ranked = order === "first" ? usable : [...usable].reverse();
     const chosen = ranked.find((r) => !r.possessive) ?? ranked[0];
     if (!chosen) return null;
     return chosen.name.includes(" ") ? chosen.name : (this.fullNames.get(chosen.name) ?? chosen.name);
+  }
+
+  private looksLikeName(run: NameRun): boolean {
+    const key = `${run.name}|${run.gender}`;
+    let result = this.nameLike.get(key);
+    if (result === undefined) this.nameLike.set(key, (result = looksLikeName(this.body, run)));
+    return result;
   }
 
   /** "the ministry said": the latest organization mentioned whose name has that noun. */
