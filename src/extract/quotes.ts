@@ -244,6 +244,8 @@ class QuoteContext {
     const clause = this.body.slice(from, span.open);
     let best: { index: number; length: number; according: boolean } | null = null;
     for (const m of clause.matchAll(ACCORDING_TO_RE)) best = { index: m.index, length: m[0].length, according: true };
+    // matchAll starts at the shared regex's lastIndex, which attributeAfter's exec leaves behind.
+    SPEECH_VERB_RE.lastIndex = 0;
     for (const m of clause.matchAll(SPEECH_VERB_RE))
       if (!best || m.index > best.index) best = { index: m.index, length: m[0].length, according: false };
     if (!best) return { speaker: null, found: false };

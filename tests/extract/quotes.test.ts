@@ -51,6 +51,13 @@ describe("extractQuotes", () => {
     expect(quotes(body)).toEqual([{ speaker: "Ruth Dane", text: "The economy is growing faster than expected." }]);
   });
 
+  it("finds 'X said: “...”' even when a speech verb later in the sentence was tried and refused first", () => {
+    const body =
+      "Anna Berg said: “The bridge is closed for now,” while many people in the old town were waiting for the ferry that the harbour master said would come.";
+    const mentions = mentionsOf(body, { "Anna Berg": ["Anna Berg"] });
+    expect(quotes(body, mentions)).toEqual([{ speaker: "Anna Berg", text: "The bridge is closed for now" }]);
+  });
+
   it("does not take apostrophes for single quote marks", () => {
     const body = "The players' union said it wasn't consulted about Britain's plans for next year.";
     expect(quotes(body)).toEqual([]);
