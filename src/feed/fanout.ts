@@ -75,26 +75,68 @@ function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
   return value != null && typeof (value as AsyncIterable<unknown>)[Symbol.asyncIterator] === "function";
 }
 
-/** Maps a subscriber's source stream to results, sharing each payload's result per operation key. */
-function sharedResults(source: AsyncIterator<unknown>, args: ExecutionArgs, key: string): AsyncIterableIterator<ExecutionResult> {
-  const run = (payload: unknown): Result => {
-    fanoutStats.executions++;
-    // A fresh context object per execution: per-context caches (Pothos, drizzle) neither outlive the
-    // entry nor serve a later entry stale rows.
-    const contextValue = args.contextValue && typeof args.contextValue === "object" ? { ...args.contextValue } : args.contextValue;
-    const result = execute({ ...args, rootValue: payload, contextValue }) as Result;
-    return result instanceof Promise ? result.then(serialisedOnce) : serialisedOnce(result);
-  };
-  const resultOf = (payload: unknown): Result => {
-    if (payload === null || typeof payload !== "object") return run(payload);
+const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
+
+/** A feed subscription's stream (src/feed/hub.ts): `queued()` shows the entries waiting behind the next one. */
+type SourceStream = AsyncIterator<unknown> & { queued?: () => readonly unknown[] };
+
+/**
+ * Maps a subscriber's source stream to results, sharing each payload's result per operation key.
+ * A class rather than closures: one of these lives per subscriber.
+ */
+class SharedResults implements AsyncIterableIterator<ExecutionResult> {
+  constructor(
+    private readonly source: SourceStream,
+    private readonly args: ExecutionArgs,
+    private readonly key: string,
+  ) {}
+
+  async next(): Promise<IteratorResult<ExecutionResult>> {
+    const item = await this.source.next();
+    if (item.done) return DONE;
+    const result = this.resultOf(item.value);
+    // Entries of the same commit usually wait right behind this one: start their executions now
+    // and deliver this result when they are ready too, so that the results of one commit reach
+    // a subscriber together (one write to its socket, not one per entry).
+    const ahead = this.source.queued?.();
+    if (ahead && ahead.length > 0) {
+      const pending: Promise<ExecutionResult>[] = [];
+      for (let i = 0; i < ahead.length && i < READ_AHEAD; i++) {
+        const next = this.resultOf(ahead[i]);
+        if (next instanceof Promise) pending.push(next);
+      }
+      if (pending.length > 0) await Promise.allSettled(pending);
+    }
+    return { done: false, value: result instanceof Promise ? await result : result };
+  }
+
+  // Unsubscribing ends the source at once, even while next() waits for an entry.
+  async return(): Promise<IteratorResult<ExecutionResult>> {
+    await this.source.return?.();
+    return DONE;
+  }
+
+  async throw(error: unknown): Promise<IteratorResult<ExecutionResult>> {
+    if (this.source.throw) await this.source.throw(error);
+    else await this.source.return?.();
+    throw error;
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  private resultOf(payload: unknown): Result {
+    if (payload === null || typeof payload !== "object") return this.run(payload);
     let results = resultsByPayload.get(payload);
     if (!results) {
       results = new Map();
       resultsByPayload.set(payload, results);
     }
+    const key = this.key;
     let result = results.get(key);
     if (result === undefined) {
-      result = run(payload);
+      result = this.run(payload);
       results.set(key, result);
       // Once settled, later subscribers take the value itself, without awaiting a promise.
       if (result instanceof Promise) {
@@ -105,41 +147,17 @@ function sharedResults(source: AsyncIterator<unknown>, args: ExecutionArgs, key:
       fanoutStats.shared++;
     }
     return result;
-  };
-  const queued = (source as { queued?: () => readonly unknown[] }).queued?.bind(source);
-  return {
-    async next(): Promise<IteratorResult<ExecutionResult>> {
-      const item = await source.next();
-      if (item.done) return { done: true, value: undefined };
-      const result = resultOf(item.value);
-      // Entries of the same commit usually wait right behind this one: start their executions now
-      // and deliver this result when they are ready too, so that the results of one commit reach
-      // a subscriber together (one write to its socket, not one per entry).
-      const ahead = queued?.();
-      if (ahead && ahead.length > 0) {
-        const pending: Promise<ExecutionResult>[] = [];
-        for (let i = 0; i < ahead.length && i < READ_AHEAD; i++) {
-          const next = resultOf(ahead[i]);
-          if (next instanceof Promise) pending.push(next);
-        }
-        if (pending.length > 0) await Promise.allSettled(pending);
-      }
-      return { done: false, value: result instanceof Promise ? await result : result };
-    },
-    // Unsubscribing ends the source at once, even while next() waits for an entry.
-    async return(): Promise<IteratorResult<ExecutionResult>> {
-      await source.return?.();
-      return { done: true, value: undefined };
-    },
-    async throw(error: unknown): Promise<IteratorResult<ExecutionResult>> {
-      if (source.throw) await source.throw(error);
-      else await source.return?.();
-      throw error;
-    },
-    [Symbol.asyncIterator]() {
-      return this;
-    },
-  };
+  }
+
+  private run(payload: unknown): Result {
+    fanoutStats.executions++;
+    const args = this.args;
+    // A fresh context object per execution: per-context caches (Pothos, drizzle) neither outlive the
+    // entry nor serve a later entry stale rows.
+    const contextValue = args.contextValue && typeof args.contextValue === "object" ? { ...args.contextValue } : args.contextValue;
+    const result = execute({ ...args, rootValue: payload, contextValue }) as Result;
+    return result instanceof Promise ? result.then(serialisedOnce) : serialisedOnce(result);
+  }
 }
 
 /**
@@ -160,7 +178,7 @@ export function sharedSubscriptionExecution(): Plugin {
           return original(args);
         }
         if (!isAsyncIterable(stream)) return original(args);
-        return sharedResults(stream[Symbol.asyncIterator](), args, operationKey(args));
+        return new SharedResults(stream[Symbol.asyncIterator](), args, operationKey(args));
       });
     },
   };

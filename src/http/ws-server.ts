@@ -9,6 +9,7 @@ import {
   makeServer,
   type OperationResult,
   type ServerOptions,
+  type WebSocket as GraphQLWsSocket,
 } from "graphql-ws";
 import type { Extra } from "graphql-ws/use/ws";
 import type { WebSocket, WebSocketServer } from "ws";
@@ -25,7 +26,7 @@ import type { SerialisableResult } from "../feed/fanout.js";
  *   operation goes on to its next result at once; above it, the operation waits until that message
  *   is written (backpressure: a slow client makes its own operations wait, and its buffer stays
  *   bounded, instead of growing without limit).
- * - A subscription's results are written by this adapter as they come (see deliverDirectly),
+ * - A subscription's results are written by this adapter as they come (see DirectDelivery),
  *   serialised by the result's own `stringify` when it has one, so that a result shared by many
  *   subscribers is serialised once.
  */
@@ -72,37 +73,82 @@ const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value:
  * A subscription's results written straight to the socket as `next` messages, instead of being
  * yielded to graphql-ws, which would await each one, copy it and stringify the whole message. The
  * message is the same: `{"id":…,"type":"next","payload":<result>}`, errors serialised by their
- * toJSON. graphql-ws iterates the returned iterable, which yields nothing: it ends when the results
- * end (graphql-ws then sends `complete`), rejects with what they throw (graphql-ws sends `error`),
- * and its return() (the client's `complete`, the socket closing) stops the writing.
+ * toJSON. graphql-ws iterates this iterable, which yields nothing: it ends when the results end
+ * (graphql-ws then sends `complete`), rejects with what they throw (graphql-ws sends `error`), and
+ * its return() (the client's `complete`, the socket closing) stops the writing. A class rather
+ * than closures: one of these lives per subscription.
  */
-function deliverDirectly(results: AsyncIterable<ExecutionResult>, id: string, socket: WebSocket, raw: Duplex): AsyncIterableIterator<never> {
-  const iterator = results[Symbol.asyncIterator]();
-  const prefix = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
-  let stopped = false;
-  let delivering: Promise<void> | null = null;
-  const deliver = async () => {
+class DirectDelivery implements AsyncIterableIterator<never> {
+  private readonly results: AsyncIterator<ExecutionResult>;
+  private readonly prefix: string;
+  private stopped = false;
+  private delivering: Promise<void> | null = null;
+
+  constructor(
+    results: AsyncIterable<ExecutionResult>,
+    id: string,
+    private readonly socket: WebSocket,
+    private readonly raw: Duplex,
+  ) {
+    this.results = results[Symbol.asyncIterator]();
+    this.prefix = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
+  }
+
+  async next(): Promise<IteratorResult<never>> {
+    await (this.delivering ??= this.deliver());
+    return DONE;
+  }
+
+  async return(): Promise<IteratorResult<never>> {
+    this.stopped = true;
+    await this.results.return?.();
+    return DONE;
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  private async deliver(): Promise<void> {
     for (;;) {
-      const item = await iterator.next();
-      if (item.done || stopped) return;
-      const wait = write(socket, raw, `${prefix}${serialise(item.value)}}`);
+      const item = await this.results.next();
+      if (item.done || this.stopped) return;
+      const wait = write(this.socket, this.raw, `${this.prefix}${serialise(item.value)}}`);
       if (wait) await wait;
     }
-  };
-  return {
-    next: async () => {
-      await (delivering ??= deliver());
-      return DONE;
-    },
-    return: async () => {
-      stopped = true;
-      await iterator.return?.();
-      return DONE;
-    },
-    [Symbol.asyncIterator]() {
-      return this;
-    },
-  };
+  }
+}
+
+/** A `ws` socket as graphql-ws's server sees it (a class: one lives per connection). */
+class ProtocolSocket implements GraphQLWsSocket {
+  readonly protocol: string;
+
+  constructor(
+    private readonly socket: WebSocket,
+    private readonly raw: Duplex,
+    private readonly isProd: boolean,
+  ) {
+    this.protocol = socket.protocol;
+  }
+
+  send(data: string): Promise<void> | undefined {
+    return write(this.socket, this.raw, data);
+  }
+
+  close(code: number, reason: string): void {
+    this.socket.close(code, reason);
+  }
+
+  onMessage(handle: (data: string) => Promise<void>): void {
+    this.socket.on("message", async (event) => {
+      try {
+        await handle(String(event));
+      } catch (err) {
+        console.error("Internal error occurred during message handling. Please check your implementation.", err);
+        this.socket.close(CloseCode.InternalServerError, closeReason(err, this.isProd, "Internal server error"));
+      }
+    });
+  }
 }
 
 function isAsyncIterable(value: unknown): value is AsyncIterable<ExecutionResult> {
@@ -120,7 +166,7 @@ export function useServer<
   P extends ConnectionInitMessage["payload"] = ConnectionInitMessage["payload"],
   E extends Record<PropertyKey, unknown> = Record<PropertyKey, never>,
 >(
-  // Subscription results bypass graphql-ws's message building (deliverDirectly), hence no onNext or replacer.
+  // Subscription results bypass graphql-ws's message building (DirectDelivery), hence no onNext or replacer.
   options: Omit<ServerOptions<P, Extra & Partial<E>>, "onNext" | "jsonMessageReplacer"> & { isProd?: boolean },
   ws: WebSocketServer,
   keepAlive = 12_000,
@@ -132,7 +178,7 @@ export function useServer<
       const replaced = await options.onOperation?.(ctx, id, payload, args, result);
       const operationResult: OperationResult = replaced ?? result;
       if (!isAsyncIterable(operationResult)) return replaced;
-      return deliverDirectly(operationResult, id, ctx.extra.socket, ctx.extra.request.socket);
+      return new DirectDelivery(operationResult, id, ctx.extra.socket, ctx.extra.request.socket);
     },
   });
   ws.options.handleProtocols = handleProtocols;
@@ -168,23 +214,7 @@ export function useServer<
             socket.ping();
           }, keepAlive)
         : null;
-    const closed = server.opened(
-      {
-        protocol: socket.protocol,
-        send: (data) => write(socket, raw, data),
-        close: (code, reason) => socket.close(code, reason),
-        onMessage: (cb) =>
-          socket.on("message", async (event) => {
-            try {
-              await cb(String(event));
-            } catch (err) {
-              console.error("Internal error occurred during message handling. Please check your implementation.", err);
-              socket.close(CloseCode.InternalServerError, closeReason(err, isProd, "Internal server error"));
-            }
-          }),
-      },
-      { socket, request } as Extra & Partial<E>,
-    );
+    const closed = server.opened(new ProtocolSocket(socket, raw, isProd), { socket, request } as Extra & Partial<E>);
     socket.once("close", (code, reason) => {
       if (pingInterval) clearInterval(pingInterval);
       if (!isProd && code === CloseCode.SubprotocolNotAcceptable && socket.protocol === DEPRECATED_GRAPHQL_WS_PROTOCOL) {
