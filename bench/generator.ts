@@ -3,7 +3,7 @@
 // many articles per statement. tests/bench-generator.test.ts proves the two give identical rows.
 import type { Store } from "../src/db/client.js";
 import { contentHash, sourceFromUrl, type ArticleOrigin } from "../src/ingest/pipeline.js";
-import { EntityIndex, type EntityKind, entityWrites, nameKey } from "../src/ingest/entities.js";
+import { type EntityColumns, EntityIndex, entityWrites, nameKey } from "../src/ingest/entities.js";
 import { type EventSummary, MATCH_THRESHOLD, eventSimilarity, mergeSummaries, summarizeEvent } from "../src/ingest/match.js";
 import type { EventRecord, ExtractedArticle, EntityRecords } from "../src/extract/types.js";
 
@@ -194,18 +194,8 @@ function dedupeBy<T>(items: T[], key: (t: T) => string): T[] {
 
 // ---------------------------------------------------------------- bulk loading
 
-interface EntityRow {
+interface EntityRow extends EntityColumns {
   id: number;
-  kind: EntityKind;
-  name: string;
-  name_key: string;
-  aliases: string[];
-  alias_keys: string[];
-  role: string | null;
-  country: string | null;
-  place_kind: string | null;
-  latitude: number | null;
-  longitude: number | null;
 }
 
 interface EventRow {

@@ -121,7 +121,7 @@ export function entityWrites(records: EntityRecords): EntityWrite[] {
 }
 
 /** Columns of entities, as jsonb_populate_recordset reads a row of them (database names). */
-interface EntityColumns {
+export interface EntityColumns {
   kind: EntityKind;
   name: string;
   name_key: string;
