@@ -90,8 +90,9 @@ describe.each(storeFactories)("live event feed on $kind", (factory) => {
   });
 
   it("loads an event once for all subscribers that select the same fields", async () => {
-    const after = (await graphql(fixture.server.url, `{ eventFeedCursor }`)).data.eventFeedCursor as string;
-    const subscribers = Array.from({ length: 20 }, () => subscribeWs(fixture.server.url, EVENT_ADDED, pick, { after }));
+    // Live subscribers, no cursor: a subscriber still replaying from a cursor when the ingest commits
+    // reads the new entry from the log itself, as a row of its own, and loads its event on its own.
+    const subscribers = Array.from({ length: 20 }, () => subscribeWs(fixture.server.url, EVENT_ADDED, pick));
     await until(() => fixture.server.feed.subscriberCount === 20, "twenty subscribers");
     const eventLoads: string[] = [];
     const stop = fixture.store.onQuery((query) => {
