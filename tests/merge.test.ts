@@ -60,6 +60,20 @@ describe.each(storeFactories)("merging events across articles on $kind", (factor
     expect(results[2]).toEqual(results[0]);
   });
 
+  it("scores a stored event by its current summary when another writer changed it since it was read", async () => {
+    const store = await factory.open();
+    try {
+      await ingestArticle(store.db, { text: REPORTS.announced });
+      // Another process rewrites the stored meeting's summary (its date column unchanged, so it
+      // stays a candidate): the ingest must score the new summary, not the one it read before.
+      await store.rows(`update events set summary = jsonb_set(summary, '{date}', '"2022-06-20"') where type = 'CONSULT'`);
+      await ingestArticle(store.db, { text: REPORTS.reported });
+      expect(await clusters(store, "CONSULT")).toEqual(["Chile and Peru ministers meet in Lima", "Chile and Peru to hold talks in Lima"]);
+    } finally {
+      await store.destroy();
+    }
+  });
+
   it("ingests concurrently without deadlocks when articles report event types in opposite orders", async () => {
     const store = await factory.open();
     try {

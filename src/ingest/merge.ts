@@ -1,5 +1,5 @@
 import { type SQL, and, between, desc, eq, isNull, or, sql } from "drizzle-orm";
-import type { Transaction } from "../db/client.js";
+import type { Database, Transaction } from "../db/client.js";
 import { events } from "../db/schema.js";
 import type { EventRecord } from "../extract/types.js";
 import { type EventSummary, MATCH_THRESHOLD, eventSimilarity, mergeSummaries } from "./match.js";
@@ -10,6 +10,38 @@ const MERGE_LOCK_NAMESPACE = 7_340_003;
 const CANDIDATE_WINDOW_DAYS = 90;
 // Enough for every plausible match; bounds the work for very common types.
 const MAX_CANDIDATES = 500;
+
+// Summaries of stored events as last read, by event id, with the version of the row they were
+// read from (xmin: the transaction that wrote it). The same candidates come back for article after
+// article of a type and period, and their summaries were most of the bytes and time of a match: an
+// unchanged row is scored from here, a changed or unseen one is read. One cache per database,
+// since ids are per database.
+const SUMMARY_CACHE_LIMIT = 20_000;
+export type SummaryCache = Map<number, { version: string; summary: EventSummary }>;
+const summaryCaches = new WeakMap<Database, SummaryCache>();
+
+export function summaryCacheOf(db: Database): SummaryCache {
+  let cache = summaryCaches.get(db);
+  if (!cache) {
+    cache = new Map();
+    summaryCaches.set(db, cache);
+  }
+  return cache;
+}
+
+/** The version of an events row: the transaction that wrote it (see SummaryCache). */
+export const rowVersion = sql<string>`${events}.xmin::text`;
+
+/** Records the summary of an events row as of its version; also for rows this ingest writes. */
+export function rememberSummary(cache: SummaryCache, id: number, version: string, summary: EventSummary): void {
+  cache.delete(id);
+  cache.set(id, { version, summary });
+  // Oldest first out, in insertion order.
+  for (const oldest of cache.keys()) {
+    if (cache.size <= SUMMARY_CACHE_LIMIT) break;
+    cache.delete(oldest);
+  }
+}
 
 export interface StoredMatch {
   id: number;
@@ -47,6 +79,7 @@ export async function lockEventTypes(tx: Transaction, types: string[]): Promise<
  */
 export async function findMatchingEvent(
   tx: Transaction,
+  cache: SummaryCache,
   summary: EventSummary,
   articleDate: string | null,
   placeId: number | null,
@@ -71,20 +104,31 @@ export async function findMatchingEvent(
     if (!nearby) return null;
   }
   const candidates = await tx
-    .select({ id: events.id, summary: events.summary, date: events.date, status: events.status, placeId: events.placeId })
+    .select({ id: events.id, version: rowVersion, date: events.date, status: events.status, placeId: events.placeId })
     .from(events)
     .where(and(eq(events.type, summary.type), nearby))
     .orderBy(desc(events.id))
     .limit(MAX_CANDIDATES)
     .prepare("match_candidates")
     .execute();
+  const unknown = candidates.filter((c) => cache.get(c.id)?.version !== c.version).map((c) => c.id);
+  if (unknown.length > 0) {
+    const read = await tx
+      .select({ id: events.id, version: rowVersion, summary: events.summary })
+      .from(events)
+      .where(sql`${events.id} = any(${sql.param(unknown)}::int[])`)
+      .prepare("match_summaries")
+      .execute();
+    for (const row of read) rememberSummary(cache, row.id, row.version, row.summary);
+  }
   let best: StoredMatch | null = null;
   let bestScore = MATCH_THRESHOLD - Number.EPSILON;
   // Oldest first, so that ties go to the event reported first whatever the scan order.
   for (const candidate of candidates.reverse()) {
-    const score = eventSimilarity(summary, candidate.summary);
+    const stored = cache.get(candidate.id)!.summary;
+    const score = eventSimilarity(summary, stored);
     if (score > bestScore) {
-      best = candidate;
+      best = { id: candidate.id, summary: stored, date: candidate.date, status: candidate.status, placeId: candidate.placeId };
       bestScore = score;
     }
   }
@@ -102,6 +146,7 @@ function mergedStatus(stored: string, reported: EventRecord["status"]): string {
  */
 export async function mergeIntoEvent(
   tx: Transaction,
+  cache: SummaryCache,
   stored: StoredMatch,
   event: EventRecord,
   summary: EventSummary,
@@ -109,10 +154,11 @@ export async function mergeIntoEvent(
   publishedAt: string | null,
 ) {
   const status = mergedStatus(stored.status, event.status);
-  await tx
+  const merged = mergeSummaries(stored.summary, summary);
+  const [row] = await tx
     .update(events)
     .set({
-      summary: mergeSummaries(stored.summary, summary),
+      summary: merged,
       date: stored.date ?? event.date,
       placeId: stored.placeId ?? placeId,
       status,
@@ -126,7 +172,9 @@ export async function mergeIntoEvent(
       updatedAt: sql`now()`,
     })
     .where(eq(events.id, stored.id))
+    .returning({ version: rowVersion })
     .prepare("merge_into_event")
     .execute();
+  rememberSummary(cache, stored.id, row.version, merged);
 }
 

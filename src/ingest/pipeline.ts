@@ -8,7 +8,7 @@ import type { EventRecord, ExtractedArticle } from "../extract/types.js";
 import { FEED_CHANNEL, FEED_LOCK_KEY } from "../feed/channel.js";
 import { type EntityIndex, entityWrites, findStoredEntities, resolveEntities } from "./entities.js";
 import { summarizeEvent } from "./match.js";
-import { findMatchingEvent, lockEventTypes, mergeIntoEvent } from "./merge.js";
+import { findMatchingEvent, lockEventTypes, mergeIntoEvent, rememberSummary, rowVersion, type SummaryCache, summaryCacheOf } from "./merge.js";
 import { IngestError } from "./errors.js";
 import { type IngestInput, validateIngestInput } from "./validate.js";
 
@@ -119,7 +119,7 @@ export async function storeArticle(
         ),
         lockEventTypes(tx, extracted.events.map((e) => e.type)),
       ]),
-      storeEvents(tx, article.id, extracted.publishedAt, extracted.events, index),
+      storeEvents(tx, summaryCacheOf(db), article.id, extracted.publishedAt, extracted.events, index),
     ]);
     await Promise.all([
       insertRows(tx, eventMentions, mentions),
@@ -193,7 +193,14 @@ export function sourceFromUrl(url: string | null): string | null {
  * event. Returns the mention and participant rows to write; participants are written here only
  * before a match that looks events up by them.
  */
-async function storeEvents(tx: Transaction, articleId: number, publishedAt: string | null, extractedEvents: EventRecord[], index: EntityIndex) {
+async function storeEvents(
+  tx: Transaction,
+  summaries: SummaryCache,
+  articleId: number,
+  publishedAt: string | null,
+  extractedEvents: EventRecord[],
+  index: EntityIndex,
+) {
   const added: number[] = [];
   const updated: number[] = [];
   const mentions: (typeof eventMentions.$inferInsert)[] = [];
@@ -207,10 +214,10 @@ async function storeEvents(tx: Transaction, articleId: number, publishedAt: stri
       await insertRows(tx, eventParticipants, participants, { onConflictDoNothing: true });
       participants = [];
     }
-    const stored = await findMatchingEvent(tx, summary, publishedAt, placeId, participantIds);
+    const stored = await findMatchingEvent(tx, summaries, summary, publishedAt, placeId, participantIds);
     let eventId: number;
     if (stored) {
-      await mergeIntoEvent(tx, stored, event, summary, placeId, publishedAt);
+      await mergeIntoEvent(tx, summaries, stored, event, summary, placeId, publishedAt);
       eventId = stored.id;
       if (!added.includes(eventId) && !updated.includes(eventId)) updated.push(eventId);
     } else {
@@ -229,10 +236,11 @@ async function storeEvents(tx: Transaction, articleId: number, publishedAt: stri
           lastReportedAt: reportedAt,
           summary,
         })
-        .returning({ id: events.id })
+        .returning({ id: events.id, version: rowVersion })
         .prepare("insert_event")
         .execute();
       eventId = row.id;
+      rememberSummary(summaries, row.id, row.version, summary);
       added.push(eventId);
     }
     mentions.push({ eventId, articleId, evidence: event.text, sentence: event.sentence, start: event.start, end: event.end });
