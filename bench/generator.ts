@@ -2,7 +2,7 @@
 // loader that writes them with the same rows storeArticle (src/ingest/pipeline.ts) would write,
 // many articles per statement. tests/bench-generator.test.ts proves the two give identical rows.
 import type { Store } from "../src/db/client.js";
-import { contentHash, sourceFromUrl, type ArticleOrigin } from "../src/ingest/pipeline.js";
+import { contentHash, figureColumns, sourceFromUrl, type ArticleOrigin } from "../src/ingest/pipeline.js";
 import { type EntityColumns, EntityIndex, entityWrites, nameKey } from "../src/ingest/entities.js";
 import { type EventSummary, MATCH_THRESHOLD, eventSimilarity, mergeSummaries, summarizeEvent } from "../src/ingest/match.js";
 import type { EventRecord, ExtractedArticle, EntityRecords } from "../src/extract/types.js";
@@ -315,13 +315,7 @@ export class BulkLoader {
       this.pending.figures.push({
         id: this.nextId.figures++,
         article_id: articleId,
-        value: f.value,
-        unit: f.unit,
-        measure: f.measure,
-        qualifier: f.qualifier,
-        text: f.text,
-        start: f.start,
-        end: f.end,
+        ...figureColumns(f),
       });
     }
     const publishedAt = extracted.publishedAt;

@@ -4,7 +4,7 @@ import type { PgTable } from "drizzle-orm/pg-core";
 import type { Database, Transaction } from "../db/client.js";
 import { articleEntities, articles, eventMentions, eventParticipants, events, feedEntries, figures, quotes } from "../db/schema.js";
 import { extractArticle } from "../extract/index.js";
-import type { EventRecord, ExtractedArticle } from "../extract/types.js";
+import type { EventRecord, ExtractedArticle, FigureRecord } from "../extract/types.js";
 import { FEED_CHANNEL, FEED_LOCK_KEY } from "../feed/channel.js";
 import { type EntityIndex, entityWrites, findStoredEntities, resolveEntities } from "./entities.js";
 import { summarizeEvent } from "./match.js";
@@ -106,16 +106,7 @@ export async function storeArticle(
         insertRows(
           tx,
           figures,
-          extracted.figures.map((f) => ({
-            articleId: article.id,
-            value: f.value,
-            unit: f.unit,
-            measure: f.measure,
-            qualifier: f.qualifier,
-            text: f.text,
-            start: f.start,
-            end: f.end,
-          })),
+          extracted.figures.map((f) => ({ articleId: article.id, ...figureColumns(f) })),
         ),
         lockEventTypes(tx, extracted.events.map((e) => e.type)),
       ]),
@@ -180,6 +171,11 @@ async function insertRows<TTable extends PgTable>(tx: Transaction, table: TTable
   if (rows.length === 0) return;
   const insert = insertFromJson(tx, table, rows);
   await (options.onConflictDoNothing ? insert.onConflictDoNothing() : insert).prepare(`insert_${getTableName(table)}`).execute();
+}
+
+/** A figure's stored columns other than its article (the same names in the table and the record). */
+export function figureColumns(f: FigureRecord) {
+  return { value: f.value, unit: f.unit, measure: f.measure, qualifier: f.qualifier, text: f.text, start: f.start, end: f.end };
 }
 
 /** The outlet of an article whose source was not given: its URL's host without "www.". */
