@@ -1,6 +1,6 @@
 import { readdirSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { MIGRATIONS_FOLDER, openStore, type Store } from "../src/db/client.js";
+import { MAX_PREPARED_STATEMENTS, MIGRATIONS_FOLDER, openStore, type Store } from "../src/db/client.js";
 import { freshPostgresDatabase, storeFactories } from "./helpers/stores.js";
 
 const MIGRATIONS = readdirSync(MIGRATIONS_FOLDER, { withFileTypes: true }).filter((d) => d.isDirectory()).length;
@@ -41,5 +41,35 @@ describe("opening a store", () => {
         await database.drop();
       }
     }, 30_000);
+  }
+
+  // The real server only: PGlite has one in-process connection and no protocol-level statements.
+  for (const factory of storeFactories.filter((f) => f.kind === "postgres")) {
+    it("prepares the statements drizzle runs unprepared, up to a bound of distinct texts", async () => {
+      const database = await freshPostgresDatabase(process.env.DATABASE_URL!);
+      // One connection, so that pg_prepared_statements shows what every query before it left there.
+      const store = await openStore({ databaseUrl: database.url, maxConnections: 1 });
+      const preparedTexts = async () =>
+        (await store.rows<{ statement: string }>("select statement from pg_prepared_statements where not from_sql")).map((r) => r.statement);
+      try {
+        const read = () => store.db.query.events.findMany({ columns: { id: true, title: true }, with: { place: { columns: { name: true } } }, limit: 5 });
+        await read();
+        await read();
+        const [readText] = (await preparedTexts()).filter((s) => s.includes('from "events"'));
+        expect(readText).toBeDefined();
+        // Twice run, prepared once.
+        expect((await preparedTexts()).filter((s) => s === readText)).toHaveLength(1);
+
+        for (let i = 0; i < MAX_PREPARED_STATEMENTS + 20; i++) await store.rows(`select ${i} + $1::int as n`, [1]);
+        const texts = await preparedTexts();
+        expect(texts.length).toBeLessThanOrEqual(MAX_PREPARED_STATEMENTS);
+        expect(texts.length).toBeGreaterThan(MAX_PREPARED_STATEMENTS - 10);
+        // Past the bound a text still runs, unprepared.
+        expect(await store.rows<{ n: number }>(`select ${MAX_PREPARED_STATEMENTS + 100} + $1::int as n`, [1])).toEqual([{ n: MAX_PREPARED_STATEMENTS + 101 }]);
+      } finally {
+        await store.close();
+        await database.drop();
+      }
+    });
   }
 });

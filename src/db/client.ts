@@ -45,6 +45,13 @@ export interface Store {
 export const MIGRATIONS_FOLDER = join(dirname(fileURLToPath(import.meta.url)), "../../drizzle");
 /** Key of the advisory lock that serialises migrations of several processes. */
 const MIGRATION_LOCK_KEY = 7_340_001;
+/**
+ * Distinct statement texts that the PostgreSQL pool prepares (see preparedStatements). Each
+ * connection keeps a prepared statement and its plan per text it ran, until postgres.js replaces
+ * the connection (every 30-60 min), so this bounds the memory that prepared plans take per backend.
+ * Clients send a few dozen operation shapes, each one text per page size.
+ */
+export const MAX_PREPARED_STATEMENTS = 256;
 
 class StatementLogger implements Logger {
   readonly listeners = new Set<QueryListener>();
@@ -88,8 +95,28 @@ async function openPglite(dataDir: string): Promise<Store> {
   };
 }
 
+/**
+ * Makes the pool prepare the statements that drizzle runs unprepared, the first
+ * MAX_PREPARED_STATEMENTS distinct texts of them.
+ *
+ * Why: drizzle runs every query that was not `.prepare()`d, every GraphQL read among them, as an
+ * unnamed statement, which PostgreSQL parses, analyses and plans again at every execution:
+ * measured at 100k articles, 1.2 ms of server CPU per events page against 0.4 ms prepared. A
+ * prepared statement is planned once per connection (its generic plan, once PostgreSQL finds it
+ * as good as the custom ones). Texts past the bound run unnamed, as before.
+ */
+function preparedStatements(client: postgres.Sql): void {
+  const prepared = new Set<string>();
+  const unsafe = client.unsafe.bind(client);
+  client.unsafe = ((query: string, parameters?: postgres.ParameterOrJSON<never>[], options?: postgres.UnsafeQueryOptions) => {
+    if (!prepared.has(query) && prepared.size < MAX_PREPARED_STATEMENTS) prepared.add(query);
+    return unsafe(query, parameters, { ...options, prepare: prepared.has(query) });
+  }) as postgres.Sql["unsafe"];
+}
+
 async function openPostgres(url: string, maxConnections = 10): Promise<Store> {
   const client = postgres(url, { max: maxConnections, onnotice: () => {} });
+  preparedStatements(client);
   const logger = new StatementLogger();
   const db = drizzlePostgres({ client, relations, logger });
   // Migrations run on a connection of their own that holds the lock, so that a pool of one
