@@ -1,7 +1,9 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createClient as createWsClient } from "graphql-ws";
 import { describe, expect, it } from "vitest";
+import WebSocket from "ws";
 import { decodeFeedCursor } from "../src/feed/hub.js";
 import { ingestArticle } from "../src/ingest/pipeline.js";
 import { graphql } from "./helpers/graphql.js";
@@ -106,6 +108,36 @@ describe.each(storeFactories)("live event feed on $kind", (factory) => {
     // The mutation's own payload selects its events once; each feed entry adds one load, not twenty.
     expect(eventLoads.length).toBeLessThanOrEqual(1 + added);
     await Promise.all(subscribers.map((s) => s.close()));
+  });
+
+  it("delivers to more subscribers than one fan-out slice, each entry once, with idle WebSocket operations not pulling", async () => {
+    // 300 operations on one WebSocket (the hub hands entries out 256 subscribers at a time) and two SSE streams.
+    const client = createWsClient({ url: fixture.server.url.replace(/^http/, "ws"), webSocketImpl: WebSocket, lazy: false, retryAttempts: 0 });
+    const received: string[][] = Array.from({ length: 300 }, () => []);
+    const unsubscribes = received.map((titles) =>
+      client.subscribe<{ eventAdded: Added }>({ query: EVENT_ADDED }, {
+        next: (value) => titles.push(value.data!.eventAdded.node.title),
+        error: (error) => titles.push(`error: ${JSON.stringify(error)}`),
+        complete: () => {},
+      }),
+    );
+    const sse = [subscribeSse(fixture.server.url, EVENT_ADDED, pick), subscribeSse(fixture.server.url, EVENT_ADDED, pick)];
+    await until(() => fixture.server.feed.subscriberCount === 302, "302 subscribers");
+
+    const result = await graphql(fixture.server.url, INGEST, { input: { text: report("Valletta", "Tuesday") } });
+    const titles = (result.data.ingestArticle.addedEvents as { title: string }[]).map((e) => e.title);
+    expect(titles.length).toBeGreaterThan(0);
+    await until(() => received.every((r) => r.length >= titles.length), "every WebSocket operation's events");
+    for (const subscriber of sse) expect((await subscriber.waitFor(titles.length)).map((e) => e.node.title)).toEqual(titles);
+    // Nothing twice, nothing else.
+    for (const r of received) expect(r).toEqual(titles);
+    // Between entries a WebSocket operation waits on the hub's readiness, not in a pending next().
+    expect(fixture.server.feed.pullingCount).toBeLessThanOrEqual(sse.length);
+
+    for (const unsubscribe of unsubscribes) unsubscribe();
+    await client.dispose();
+    await Promise.all(sse.map((s) => s.close()));
+    await until(() => fixture.server.feed.subscriberCount === 0, "no subscribers");
   });
 
   it("refuses a subscription with a malformed cursor", async () => {

@@ -7,6 +7,7 @@ import {
   print,
 } from "graphql";
 import type { Plugin } from "graphql-yoga";
+import type { EntryReadiness } from "./hub.js";
 
 /**
  * Shared subscription execution: the feed hub pushes the same entry object to every matching
@@ -78,7 +79,24 @@ function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
 const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
 
 /** A feed subscription's stream (src/feed/hub.ts): `queued()` shows the entries waiting behind the next one. */
-type SourceStream = AsyncIterator<unknown> & { queued?: () => readonly unknown[] };
+type SourceStream = AsyncIterator<unknown> & { queued?: () => readonly unknown[] } & Partial<EntryReadiness>;
+
+/** The readiness of each operation's feed subscription, by the operation's context object. */
+const readinessByContext = new WeakMap<object, EntryReadiness>();
+
+/**
+ * The readiness of the feed subscription behind an operation's results (see EntryReadiness), for
+ * a transport to wait on instead of a pending next(). The results pass through yoga's layers
+ * (error masking and other plugins), so the transport pulls through those as before; only the
+ * waiting moves. Undefined when the operation's stream is not a feed subscription.
+ */
+export function entryReadinessOf(contextValue: unknown): EntryReadiness | undefined {
+  return contextValue !== null && typeof contextValue === "object" ? readinessByContext.get(contextValue) : undefined;
+}
+
+function isEntryReadiness(source: SourceStream): source is SourceStream & EntryReadiness {
+  return typeof source.onReady === "function" && typeof source.settled === "function" && "ready" in source;
+}
 
 /**
  * Maps a subscriber's source stream to results, sharing each payload's result per operation key.
@@ -89,7 +107,10 @@ class SharedResults implements AsyncIterableIterator<ExecutionResult> {
     private readonly source: SourceStream,
     private readonly args: ExecutionArgs,
     private readonly key: string,
-  ) {}
+  ) {
+    const context = args.contextValue;
+    if (context !== null && typeof context === "object" && isEntryReadiness(source)) readinessByContext.set(context, source);
+  }
 
   async next(): Promise<IteratorResult<ExecutionResult>> {
     const item = await this.source.next();

@@ -32,11 +32,22 @@ export interface FeedFilter {
 }
 
 const PAGE = 500;
+/** Subscribers handed new entries at a time (see FeedHub.handOut). */
+const FANOUT_SLICE = 256;
+/** Longest wait for a slice's subscribers to take their entries before the next slice gets them. */
+const SLICE_WAIT_MS = 50;
 const ENTRY_COLUMNS = `
   f.seq::bigint as seq, f.kind, f.event_id as "eventId", f.article_id as "articleId", e.type,
   coalesce((select p.alias_keys from entities p where p.id = e.place_id), '{}') as "placeKeys",
   coalesce((select array_agg(k) from event_participants ep join entities x on x.id = ep.entity_id,
     unnest(x.alias_keys) k where ep.event_id = e.id), '{}') as "participantKeys"`;
+
+/** Waits for `promise`, at most `ms`. */
+function settledWithin(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
+  return Promise.race([promise.then(() => undefined), timeout]).finally(() => clearTimeout(timer));
+}
 
 function normalizeEntry(row: Omit<FeedEntry, "sharedLoads">): FeedEntry {
   return { ...row, seq: Number(row.seq), sharedLoads: new Map() };
@@ -77,8 +88,24 @@ function matches(entry: FeedEntry, matcher: EntryMatcher): boolean {
   return true;
 }
 
+/**
+ * How a transport waits for a subscription's entries without a pending next(): between entries a
+ * pending next() holds a chain of promises through every layer of the result stream, per
+ * subscriber, long enough to be promoted to V8's old generation (ten thousand subscribers grew the
+ * heap by gigabytes of such garbage between collections). A transport that registers here pulls
+ * only when `ready`, and says when it is `settled` again.
+ */
+export interface EntryReadiness {
+  /** next() would answer without waiting for a new entry: one is queued, the replay runs, or the subscription ended. */
+  readonly ready: boolean;
+  /** `listener` runs whenever the subscription becomes ready; the transport pulls then, not before. */
+  onReady(listener: () => void): void;
+  /** The transport has written what it pulled and waits for `onReady` again. */
+  settled(): void;
+}
+
 /** A subscription's entries; `queued()` shows live entries already waiting behind the next one. */
-export interface FeedIterator extends AsyncIterableIterator<FeedEntry> {
+export interface FeedIterator extends AsyncIterableIterator<FeedEntry>, EntryReadiness {
   queued(): readonly FeedEntry[];
 }
 
@@ -95,6 +122,10 @@ class Subscription implements FeedIterator {
   private readonly queue: FeedEntry[] = [];
   /** Resolves the consumer's pending next(), if it waits for a live entry. */
   private waiting: ((item: IteratorResult<FeedEntry>) => void) | null = null;
+  /** The transport that pulls when told (see EntryReadiness), if one registered. */
+  private readyListener: (() => void) | null = null;
+  /** Resolves the hub's nextPull(): the consumer is done with what it had, or gone. */
+  private pulled: (() => void) | null = null;
   /** The sequence number of the last entry handed out (or skipped by the replay). */
   private delivered: number;
   private replaying: boolean;
@@ -111,19 +142,55 @@ class Subscription implements FeedIterator {
     this.replaying = afterSeq != null;
   }
 
-  /** A live entry matching this subscription, from the hub. */
-  push(entry: FeedEntry): void {
+  /** A live entry matching this subscription, from the hub; true when its consumer was handed or told of it. */
+  push(entry: FeedEntry): boolean {
     const waiting = this.waiting;
     if (!waiting) {
-      if (!this.closed) this.queue.push(entry);
-      return;
+      if (this.closed) return false;
+      this.queue.push(entry);
+      const listener = this.readyListener;
+      listener?.();
+      return listener !== null;
     }
     // A consumer waits only when nothing is queued and the replay is over: the entry is next in
     // order, unless the replay already handed it out.
-    if (entry.seq <= this.delivered) return;
+    if (entry.seq <= this.delivered) return false;
     this.waiting = null;
     this.delivered = entry.seq;
     waiting({ done: false, value: entry });
+    return true;
+  }
+
+  /** Its consumer waits in a pending next(). */
+  get pulling(): boolean {
+    return this.waiting !== null;
+  }
+
+  get ready(): boolean {
+    return this.replaying || this.queue.length > 0 || this.closed;
+  }
+
+  onReady(listener: () => void): void {
+    this.readyListener = listener;
+  }
+
+  settled(): void {
+    this.signalPull();
+  }
+
+  /**
+   * Settles when the consumer is done with what it was handed: it asks for the next entry (or,
+   * registered through onReady, says it settled), or the subscription ends.
+   */
+  nextPull(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    return new Promise((resolve) => (this.pulled = resolve));
+  }
+
+  private signalPull(): void {
+    const pulled = this.pulled;
+    this.pulled = null;
+    pulled?.();
   }
 
   queued(): readonly FeedEntry[] {
@@ -131,6 +198,7 @@ class Subscription implements FeedIterator {
   }
 
   next(): Promise<IteratorResult<FeedEntry>> {
+    if (!this.readyListener) this.signalPull();
     if (this.replaying) return this.nextReplayed();
     while (this.queue.length > 0) {
       const entry = this.queue.shift()!;
@@ -165,9 +233,11 @@ class Subscription implements FeedIterator {
     if (this.closed) return;
     this.closed = true;
     this.onFinish(this);
+    this.signalPull();
     const waiting = this.waiting;
     this.waiting = null;
     waiting?.(DONE);
+    this.readyListener?.();
   }
 
   async return(): Promise<IteratorResult<FeedEntry>> {
@@ -225,6 +295,13 @@ export class FeedHub {
     return this.subscribers.size;
   }
 
+  /** Subscribers whose consumers wait in a pending next() (SSE streams do; WebSocket operations wait on readiness). */
+  get pullingCount(): number {
+    let pulling = 0;
+    for (const subscription of this.subscribers) if (subscription.pulling) pulling++;
+    return pulling;
+  }
+
   /** Reads new log rows in order and hands them out; concurrent calls coalesce into one more pass. */
   poll(): Promise<void> {
     if (this.polling) {
@@ -236,15 +313,43 @@ export class FeedHub {
         this.pollAgain = false;
         for (;;) {
           const rows = await this.readAfter(this.lastSeq);
-          for (const entry of rows) {
-            this.lastSeq = entry.seq;
-            for (const subscription of this.subscribers) if (matches(entry, subscription.matcher)) subscription.push(entry);
+          if (rows.length > 0) {
+            this.lastSeq = rows[rows.length - 1].seq;
+            await this.handOut(rows);
           }
           if (rows.length < PAGE) break;
         }
       } while (this.pollAgain);
     })().finally(() => (this.polling = null));
     return this.polling;
+  }
+
+  /**
+   * Hands new entries to the subscribers, FANOUT_SLICE of them at a time: a slice's consumers take
+   * their entries through to their sockets, and the event loop turns (WebSocket writes are sent
+   * once per turn, src/http/ws-server.ts), before the next slice gets them (or SLICE_WAIT_MS
+   * passes). Why: handed to ten thousand at once, every consumer's intermediate objects (results,
+   * promises, messages) were alive together, outlived the young generation and were promoted; the
+   * old generation then grew by gigabytes of garbage between collections. Slices finish in the
+   * same total time, earlier slices sooner. A subscriber arriving meanwhile starts after these
+   * entries, as one arriving just after the poll; one resuming from a cursor replays them.
+   */
+  private async handOut(entries: FeedEntry[]): Promise<void> {
+    const subscribers = [...this.subscribers];
+    for (let start = 0; start < subscribers.length; start += FANOUT_SLICE) {
+      const end = Math.min(start + FANOUT_SLICE, subscribers.length);
+      const taking: Promise<void>[] = [];
+      for (let i = start; i < end; i++) {
+        const subscription = subscribers[i];
+        let handed = false;
+        for (const entry of entries) if (matches(entry, subscription.matcher) && subscription.push(entry)) handed = true;
+        if (handed) taking.push(subscription.nextPull());
+      }
+      if (taking.length === 0 || end === subscribers.length) continue;
+      await settledWithin(Promise.all(taking), SLICE_WAIT_MS);
+      // A turn of the event loop, so that transports that batch writes per turn send this slice's.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
   }
 
   private async readAfter(seq: number): Promise<FeedEntry[]> {

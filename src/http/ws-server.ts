@@ -13,7 +13,8 @@ import {
 } from "graphql-ws";
 import type { Extra } from "graphql-ws/use/ws";
 import type { WebSocket, WebSocketServer } from "ws";
-import type { SerialisableResult } from "../feed/fanout.js";
+import { entryReadinessOf, type SerialisableResult } from "../feed/fanout.js";
+import type { EntryReadiness } from "../feed/hub.js";
 
 /**
  * graphql-ws over `ws`, as graphql-ws/use/ws's useServer (same keep-alive, close codes and
@@ -77,31 +78,38 @@ const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value:
  * (graphql-ws then sends `complete`), rejects with what they throw (graphql-ws sends `error`), and
  * its return() (the client's `complete`, the socket closing) stops the writing. A class rather
  * than closures: one of these lives per subscription.
+ *
+ * With the readiness of a feed subscription behind the results (src/feed/hub.ts, EntryReadiness)
+ * it pulls only when an entry is there, and holds no pending promise chain while it waits.
  */
 class DirectDelivery implements AsyncIterableIterator<never> {
   private readonly results: AsyncIterator<ExecutionResult>;
   private readonly prefix: string;
   private stopped = false;
   private delivering: Promise<void> | null = null;
+  private draining = false;
+  private finished: { resolve: () => void; reject: (error: unknown) => void } | null = null;
 
   constructor(
     results: AsyncIterable<ExecutionResult>,
     id: string,
     private readonly socket: WebSocket,
     private readonly raw: Duplex,
+    private readonly readiness: EntryReadiness | undefined,
   ) {
     this.results = results[Symbol.asyncIterator]();
     this.prefix = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
   }
 
   async next(): Promise<IteratorResult<never>> {
-    await (this.delivering ??= this.deliver());
+    await (this.delivering ??= this.readiness ? this.deliverWhenReady(this.readiness) : this.deliver());
     return DONE;
   }
 
   async return(): Promise<IteratorResult<never>> {
     this.stopped = true;
     await this.results.return?.();
+    this.finished?.resolve();
     return DONE;
   }
 
@@ -115,6 +123,36 @@ class DirectDelivery implements AsyncIterableIterator<never> {
       if (item.done || this.stopped) return;
       const wait = write(this.socket, this.raw, `${this.prefix}${serialise(item.value)}}`);
       if (wait) await wait;
+    }
+  }
+
+  private deliverWhenReady(readiness: EntryReadiness): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.finished = { resolve, reject };
+      readiness.onReady(() => this.wake());
+      if (readiness.ready) this.wake();
+    });
+  }
+
+  private wake(): void {
+    if (this.draining || this.stopped) return;
+    this.draining = true;
+    void this.drain(this.readiness!);
+  }
+
+  /** Pulls and writes while entries are ready, then settles until the next wake(). */
+  private async drain(readiness: EntryReadiness): Promise<void> {
+    try {
+      do {
+        const item = await this.results.next();
+        if (item.done || this.stopped) return this.finished!.resolve();
+        const wait = write(this.socket, this.raw, `${this.prefix}${serialise(item.value)}}`);
+        if (wait) await wait;
+      } while (readiness.ready);
+      this.draining = false;
+      readiness.settled();
+    } catch (error) {
+      this.finished!.reject(error);
     }
   }
 }
@@ -178,7 +216,7 @@ export function useServer<
       const replaced = await options.onOperation?.(ctx, id, payload, args, result);
       const operationResult: OperationResult = replaced ?? result;
       if (!isAsyncIterable(operationResult)) return replaced;
-      return new DirectDelivery(operationResult, id, ctx.extra.socket, ctx.extra.request.socket);
+      return new DirectDelivery(operationResult, id, ctx.extra.socket, ctx.extra.request.socket, entryReadinessOf(args.contextValue));
     },
   });
   ws.options.handleProtocols = handleProtocols;
