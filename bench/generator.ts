@@ -4,7 +4,9 @@
 import type { Store } from "../src/db/client.js";
 import { contentHash, figureColumns, sourceFromUrl, type ArticleOrigin } from "../src/ingest/pipeline.js";
 import { type EntityColumns, EntityIndex, entityWrites, nameKey } from "../src/ingest/entities.js";
-import { type EventSummary, MATCH_THRESHOLD, eventSimilarity, mergeSummaries, summarizeEvent } from "../src/ingest/match.js";
+import { type EventSummary, MATCH_THRESHOLD, datesFittingReport, eventSimilarity, mergeSummaries, summarizeEvent } from "../src/ingest/match.js";
+import { CANDIDATE_WINDOW_DAYS, MAX_CANDIDATES } from "../src/ingest/merge.js";
+import { addDays, daysBetween } from "../src/extract/dates.js";
 import type { EventRecord, ExtractedArticle, EntityRecords } from "../src/extract/types.js";
 
 // ---------------------------------------------------------------- synthesis
@@ -40,12 +42,6 @@ export interface SynthOptions {
 export interface SyntheticArticle {
   origin: ArticleOrigin;
   extracted: ExtractedArticle;
-}
-
-function addDays(iso: string, days: number): string {
-  const d = new Date(`${iso}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
 }
 
 const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
@@ -172,7 +168,7 @@ export function* synthesize(bases: ExtractedArticle[], options: SynthOptions = {
           participants: e.participants.map(swapName),
           ...(e.people ? { people: e.people.map(swapName) } : {}),
           // An event the article dated keeps its distance from the (new) publication date.
-          date: e.date && base.publishedAt ? addDays(date, daysBetweenIso(base.publishedAt, e.date)) : e.date,
+          date: e.date && base.publishedAt ? addDays(date, daysBetween(base.publishedAt, e.date)) : e.date,
         },
       ];
     });
@@ -181,10 +177,6 @@ export function* synthesize(bases: ExtractedArticle[], options: SynthOptions = {
       extracted: { ...base, title: base.title && swap(base.title), publishedAt: date, body, entities, quotes, figures, events },
     };
   }
-}
-
-function daysBetweenIso(a: string, b: string): number {
-  return Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000);
 }
 
 function dedupeBy<T>(items: T[], key: (t: T) => string): T[] {
@@ -210,9 +202,6 @@ interface EventRow {
   last_reported_at: string;
   summary: EventSummary;
 }
-
-const CANDIDATE_WINDOW_DAYS = 90;
-const MAX_CANDIDATES = 500;
 
 /** Events of one type indexed the way findMatchingEvent (src/ingest/merge.ts) selects candidates. */
 class EventIndex {
@@ -401,11 +390,11 @@ export class BulkLoader {
     const collect = (set: Set<number> | undefined) => set && ids.push(...set);
     if (anchor) {
       if (summary.date) collect(idx.byDate.get(summary.date));
-      for (let d = -CANDIDATE_WINDOW_DAYS; d <= CANDIDATE_WINDOW_DAYS; d++) {
-        const day = addDays(anchor, d);
-        if (!summary.date) collect(idx.byDate.get(day));
-        collect(idx.undatedByReport.get(day));
+      else {
+        const fitting = datesFittingReport(anchor, summary.status);
+        for (let day = fitting.from; day <= fitting.to; day = addDays(day, 1)) collect(idx.byDate.get(day));
       }
+      for (let d = -CANDIDATE_WINDOW_DAYS; d <= CANDIDATE_WINDOW_DAYS; d++) collect(idx.undatedByReport.get(addDays(anchor, d)));
     } else {
       // Neither the event nor its article is dated: events of the type sharing its place or a participant.
       for (const set of [...idx.byDate.values(), ...idx.undatedByReport.values()]) {

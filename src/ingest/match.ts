@@ -4,10 +4,10 @@
 // `clusterEvents` on a whole batch.
 import { createHash } from "node:crypto";
 import { resolveHint } from "../extract/dates.js";
-import { eventSimilarity, eventsMatch, hintFits, MATCH_THRESHOLD, mergeSummaries, summarizeEvent, type EventSummary } from "../extract/events/compare.js";
+import { datesFittingReport, eventSimilarity, eventsMatch, hintFits, MATCH_THRESHOLD, mergeSummaries, summarizeEvent, type EventSummary } from "../extract/events/compare.js";
 import type { EventRecord } from "../extract/types.js";
 
-export { eventSimilarity, eventsMatch, MATCH_THRESHOLD, mergeSummaries, summarizeEvent, type EventSummary };
+export { datesFittingReport, eventSimilarity, eventsMatch, MATCH_THRESHOLD, mergeSummaries, summarizeEvent, type EventSummary };
 
 /** One event of a batch: `key` must identify it independently of batch order (e.g. "article#index"). */
 export interface BatchEvent {

@@ -1,15 +1,16 @@
 import { type SQL, and, between, desc, eq, isNull, or, sql } from "drizzle-orm";
 import type { Database, Transaction } from "../db/client.js";
 import { events } from "../db/schema.js";
+import { addDays } from "../extract/dates.js";
 import type { EventRecord } from "../extract/types.js";
-import { type EventSummary, MATCH_THRESHOLD, eventSimilarity, mergeSummaries } from "./match.js";
+import { type EventSummary, MATCH_THRESHOLD, datesFittingReport, eventSimilarity, mergeSummaries } from "./match.js";
 
 /** Advisory lock namespace for merging events of one type. */
 const MERGE_LOCK_NAMESPACE = 7_340_003;
 // How far apart (days) a stored event's dates and a new report's may be for the two to be compared.
-const CANDIDATE_WINDOW_DAYS = 90;
+export const CANDIDATE_WINDOW_DAYS = 90;
 // Enough for every plausible match; bounds the work for very common types.
-const MAX_CANDIDATES = 500;
+export const MAX_CANDIDATES = 500;
 
 // Summaries of stored events as last read, by event id, with the version of the row they were
 // read from (xmin: the transaction that wrote it). The same candidates come back for article after
@@ -51,12 +52,6 @@ export interface StoredMatch {
   placeId: number | null;
 }
 
-function shiftDays(isoDate: string, days: number): string {
-  const date = new Date(`${isoDate}T00:00:00Z`);
-  date.setUTCDate(date.getUTCDate() + days);
-  return date.toISOString().slice(0, 10);
-}
-
 /**
  * Locks merging for these event types until the transaction ends, so that concurrent reports of
  * one event cannot both create it. All types at once and in one order (one statement takes the
@@ -88,11 +83,16 @@ export async function findMatchingEvent(
   const anchor = summary.date ?? articleDate;
   let nearby: SQL | undefined;
   if (anchor) {
-    const from = shiftDays(anchor, -CANDIDATE_WINDOW_DAYS);
-    const to = shiftDays(anchor, CANDIDATE_WINDOW_DAYS);
-    nearby = summary.date
-      ? or(eq(events.date, summary.date), and(isNull(events.date), between(events.lastReportedAt, from, to)))
-      : or(between(events.date, from, to), and(isNull(events.date), between(events.lastReportedAt, from, to)));
+    const from = addDays(anchor, -CANDIDATE_WINDOW_DAYS);
+    const to = addDays(anchor, CANDIDATE_WINDOW_DAYS);
+    const undatedNearby = and(isNull(events.date), between(events.lastReportedAt, from, to));
+    if (summary.date) {
+      nearby = or(eq(events.date, summary.date), undatedNearby);
+    } else {
+      // Undated, reported on `anchor`: a dated event can match only within the report's window.
+      const fitting = datesFittingReport(anchor, summary.status);
+      nearby = or(between(events.date, fitting.from, fitting.to), undatedNearby);
+    }
   } else {
     // Neither the event nor its article is dated: compare with events sharing its place or a participant.
     const sharesPlace = placeId !== null ? eq(events.placeId, placeId) : undefined;

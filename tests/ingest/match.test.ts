@@ -3,7 +3,8 @@ import type { EntityMention } from "../../src/extract/entities.js";
 import { detectEvents } from "../../src/extract/events.js";
 import { splitSentences } from "../../src/extract/sentences.js";
 import type { EventRecord } from "../../src/extract/types.js";
-import { clusterEvents, eventsMatch, resolveDatesAcrossBatch, summarizeEvent, type BatchEvent, type EventSummary } from "../../src/ingest/match.js";
+import { addDays } from "../../src/extract/dates.js";
+import { clusterEvents, datesFittingReport, eventSimilarity, eventsMatch, resolveDatesAcrossBatch, summarizeEvent, type BatchEvent, type EventSummary } from "../../src/ingest/match.js";
 
 const NOW = new Date("2030-06-01T12:00:00Z");
 const PEOPLE = ["Anna Berg", "Tomas Lind", "Carla Ruiz", "Piet Vos"];
@@ -109,5 +110,23 @@ describe("resolveDatesAcrossBatch", () => {
     const dated = article("d", "Anna Berg and Tomas Lind will meet in Westport on Thursday, June 6.", "2019-06-04");
     const events = resolveDatesAcrossBatch([...undated, ...dated]);
     expect(events.map((e) => e.date)).toEqual(["2019-06-06", "2019-06-05", "2019-06-06"]);
+  });
+});
+
+describe("datesFittingReport", () => {
+  // The ingest reads only dated events inside this window as candidates for an undated report:
+  // the window must hold every date that can match, and no more than those.
+  it("holds exactly the dates on which a dated event can match an undated report", () => {
+    const reportedAt = "2030-03-01";
+    for (const status of ["occurred", "planned", "ongoing"] as const) {
+      const undated = summarizeEvent(consult({ status, place: "Westport" }), reportedAt);
+      const window = datesFittingReport(reportedAt, status);
+      for (let offset = -120; offset <= 120; offset++) {
+        const date = addDays(reportedAt, offset);
+        const dated = summarizeEvent(consult({ date, place: "Westport" }), date);
+        const inside = date >= window.from && date <= window.to;
+        expect(eventSimilarity(undated, dated) > 0, `${status} reported ${reportedAt}, event on ${date}`).toBe(inside);
+      }
+    }
   });
 });

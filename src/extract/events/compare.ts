@@ -1,7 +1,7 @@
 // Whether two event descriptions can be the same real-world happening, and how strongly the
 // evidence says so. Shared by the per-article merge (events.ts) and the cross-article
 // matching and clustering (src/ingest/match.ts).
-import { daysBetween, parseIso } from "../dates.js";
+import { addDays, daysBetween, parseIso } from "../dates.js";
 import type { DateHint, EventRecord, EventStatus, PloverType } from "../types.js";
 
 /** What matching needs to know about an event, whether just extracted or stored. */
@@ -56,6 +56,16 @@ export function hintFits(hint: DateHint, date: string): boolean {
 function hintsAgree(a: DateHint, b: DateHint): boolean {
   if (a.month !== null && b.month !== null) return a.month === b.month && a.day === b.day;
   return a.weekday === null || b.weekday === null || a.weekday === b.weekday;
+}
+
+/**
+ * The dates on which an undated event of this status, reported on `reportedAt`, may have happened:
+ * a dated event outside them scores 0 against it (dateFitsReports), so a search for its matches
+ * need not look further.
+ */
+export function datesFittingReport(reportedAt: string, status: EventStatus): { from: string; to: string } {
+  const window = WINDOW_DAYS[status];
+  return { from: addDays(reportedAt, -window.before), to: addDays(reportedAt, window.after) };
 }
 
 /** Whether an undated event reported between `first` and `last` may have happened on `date`. */
