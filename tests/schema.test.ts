@@ -55,3 +55,16 @@ describe("committed artefacts", () => {
     }
   });
 });
+
+describe("resolvers on hot paths", () => {
+  // An `id` that answers with a promise makes graphql-js complete every object of a page
+  // asynchronously (@pothos/plugin-relay's globalID resolver was async; patched in patches/).
+  it("encodes node ids synchronously", () => {
+    for (const typeName of ["Event", "Article", "Person", "Quote"]) {
+      const type = schema.getType(typeName) as { getFields(): Record<string, { resolve?: (...args: unknown[]) => unknown }> };
+      const id = type.getFields().id.resolve!({ id: 7 }, {}, {}, {});
+      expect(typeof id, typeName).toBe("string");
+      expect(Buffer.from(id as string, "base64").toString()).toMatch(new RegExp(`^${typeName}:7$`));
+    }
+  });
+});
