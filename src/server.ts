@@ -178,6 +178,10 @@ export async function startServer(store: Store, options: ServerOptions): Promise
     graphqlEndpoint: "/graphql",
     graphiql: { title: "Newsgraph", defaultQuery: EXAMPLE_OPERATIONS, subscriptionsProtocol: "WS" },
     landingPage: false,
+    // handle() already refuses bodies over MAX_BODY_BYTES by Content-Length, and chunked ones, and
+    // Node's parser holds a body to its Content-Length; yoga's own check would pipe every body
+    // through a TransformStream to count its bytes again (a stream pipeline per request).
+    maxRequestBodySize: false,
     // Unexpected errors read "Unexpected error."; outside production extensions.originalError has the cause.
     maskedErrors: { isDev: !production },
     logging: {
