@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 import { createWriteStream, readFileSync, writeFileSync } from "node:fs";
 import { basename } from "node:path";
-import { Command } from "commander";
-import { configFromEnv } from "./config.js";
+import { Command, InvalidArgumentError } from "commander";
+import pLimit from "p-limit";
+import { configFromEnv, DEFAULT_INGEST_CONCURRENCY } from "./config.js";
 import { openStore } from "./db/client.js";
 import { articleInputFromFile } from "./extract/input.js";
 import { IngestError } from "./ingest/errors.js";
@@ -69,13 +70,21 @@ async function ingestThroughServer(server: string, input: IngestInput) {
   return { duplicate: result.duplicate!, added: result.addedEvents!.length, updated: result.updatedEvents!.length };
 }
 
+/** A commander option parser for counts. */
+function parsePositiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError("Not a positive integer.");
+  return n;
+}
+
 program
   .command("ingest")
   .description("Ingest article files, directories or globs (text or HTML) into the store")
   .argument("<paths...>", 'files, directories (searched recursively) or glob patterns ("corpus/**/*.txt")')
   .option("--server <url>", "send articles to a running server's GraphQL endpoint instead of opening the store (needed with PGlite while the server runs)")
   .option("--queue", "enqueue one job per file for `newsgraph worker` processes instead of ingesting here (PostgreSQL only)")
-  .action(async (paths: string[], options: { server?: string; queue?: boolean }) => {
+  .option("--concurrency <n>", "articles ingested at once, each in its own transaction", parsePositiveInt, DEFAULT_INGEST_CONCURRENCY)
+  .action(async (paths: string[], options: { server?: string; queue?: boolean; concurrency: number }) => {
     const config = configFromEnv();
     const { files, missing } = expandArticlePaths(paths);
     const failures = missing.map(({ path, reason }) => `${path}: ${reason}`);
@@ -101,28 +110,31 @@ program
     let duplicates = 0;
     let added = 0;
     let updated = 0;
-    try {
-      for (const file of files) {
-        try {
-          const input = readArticleFile(file);
-          const result = store
-            ? await ingestArticle(store.db, input, { maxBytes: config.maxArticleBytes }).then((r) => ({
-                duplicate: r.duplicate,
-                added: r.addedEventIds.length,
-                updated: r.updatedEventIds.length,
-              }))
-            : await ingestThroughServer(options.server!, input);
-          if (result.duplicate) duplicates++;
-          else stored++;
-          added += result.added;
-          updated += result.updated;
-          progress.tick(`${file}: ${result.duplicate ? "already stored" : `stored, ${result.added} new events, ${result.updated} updated`}`, false);
-        } catch (error) {
-          const reason = error instanceof IngestError ? `${error.code}: ${error.message}` : String(error);
-          failures.push(`${file}: ${reason}`);
-          progress.tick(`${file}: failed (${reason})`, true);
-        }
+    // Files finish in any order; each is stored whole or not at all, and one failing stops no other.
+    const inFlight = pLimit(options.concurrency);
+    const ingestFile = async (file: string) => {
+      try {
+        const input = readArticleFile(file);
+        const result = store
+          ? await ingestArticle(store.db, input, { maxBytes: config.maxArticleBytes }).then((r) => ({
+              duplicate: r.duplicate,
+              added: r.addedEventIds.length,
+              updated: r.updatedEventIds.length,
+            }))
+          : await ingestThroughServer(options.server!, input);
+        if (result.duplicate) duplicates++;
+        else stored++;
+        added += result.added;
+        updated += result.updated;
+        progress.tick(`${file}: ${result.duplicate ? "already stored" : `stored, ${result.added} new events, ${result.updated} updated`}`, false);
+      } catch (error) {
+        const reason = error instanceof IngestError ? `${error.code}: ${error.message}` : String(error);
+        failures.push(`${file}: ${reason}`);
+        progress.tick(`${file}: failed (${reason})`, true);
       }
+    };
+    try {
+      await Promise.all(files.map((file) => inFlight(() => ingestFile(file))));
     } finally {
       progress.stop();
       await store?.close();
@@ -142,16 +154,11 @@ program
 program
   .command("worker")
   .description("Process queued ingest jobs (see `ingest --queue`) until SIGTERM or SIGINT (PostgreSQL only)")
-  .option("--concurrency <n>", "jobs run at once in this process", "2")
+  .option("--concurrency <n>", "jobs run at once in this process", parsePositiveInt, 2)
   .option("--health-file <path>", "touch this file every 10 s while the database answers (for container health checks)")
-  .action(async (options: { concurrency: string; healthFile?: string }) => {
+  .action(async (options: { concurrency: number; healthFile?: string }) => {
     const config = configFromEnv();
-    const concurrency = Number(options.concurrency);
-    if (!Number.isInteger(concurrency) || concurrency < 1) {
-      console.error(`error: --concurrency must be a positive integer, not ${JSON.stringify(options.concurrency)}`);
-      process.exitCode = 2;
-      return;
-    }
+    const concurrency = options.concurrency;
     const { QueueNeedsPostgresError, startWorker } = await load.queue();
     if (!config.databaseUrl) {
       console.error(`error: ${new QueueNeedsPostgresError().message}`);

@@ -58,6 +58,15 @@ describe.each(storeFactories)("merging events across articles on $kind", (factor
     ]);
     expect(results[1]).toEqual(results[0]);
     expect(results[2]).toEqual(results[0]);
+
+    // All four at once, each in its own transaction (as `newsgraph ingest` keeps several in flight).
+    const store = await factory.open();
+    try {
+      await Promise.all(ORDERS[0].map((name) => ingestArticle(store.db, { text: REPORTS[name] })));
+      expect(await clusters(store, "CONSULT")).toEqual(results[0]);
+    } finally {
+      await store.destroy();
+    }
   });
 
   it("scores a stored event by its current summary when another writer changed it since it was read", async () => {
