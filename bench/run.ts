@@ -16,7 +16,7 @@ import { corpusFiles, loadBaseArticles, ROOT } from "./corpus.js";
 import { BulkLoader, synthesize } from "./generator.js";
 import { BENCH_DB, databaseUrl, forkReady, freePort, loadTest, type LoadResult, percentile, recreateDatabase, request, run, stopChild } from "./lib.js";
 import { countRows, NEWSGRAPH_OPERATIONS, type OperationParams } from "./operations.js";
-import { runPeers } from "./peers/run.js";
+import { type Peer, startPeers } from "./peers/run.js";
 import { runSubscriptions } from "./subscriptions.js";
 import { readArticleFile } from "../src/ingest/files.js";
 import { extractArticle } from "../src/extract/index.js";
@@ -90,67 +90,100 @@ const [version] = await store.rows<{ v: string }>("select current_setting('serve
 const params = await pickParams(store);
 results.params = params;
 
-// ------------------------------------------------------------------ 2. queries
+// ------------------------------------------------------------------ 2. queries, 3. peers and the limit
+// Newsgraph, its peers and the limit (pgbench) are measured operation by operation, one after
+// the other, in ROUNDS rounds whose order alternates: this machine's speed drifts over minutes,
+// and a ratio of two figures measured seconds apart is fair where one of two figures measured
+// minutes apart is not. Each target gets SECONDS per operation in all.
 if (only.includes("query")) {
+  const ROUNDS = 2;
   const port = await freePort();
   const { child, ready } = await forkReady<{ cmd: string; url: string }>("bench/serve.ts", { DATABASE_URL: url, PORT: String(port), BENCH_POOL: String(CONNECTIONS + 2) });
   const serverUrl = ready.url.replace("localhost", "127.0.0.1");
-  const perOperation: Record<string, LoadResult & { sqlPerRequest: number; rows: number; limitTps?: number; ratioLimit?: number }> = {};
-  const captured: Record<string, { query: string; params: unknown[] }[]> = {};
+  const bodies: Record<string, string> = {};
+  const facts: Record<string, { sqlPerRequest: number; rows: number }> = {};
+  const limitFiles: Record<string, string> = {};
+  let peers: Peer[] = [];
   try {
+    // What each operation answers and which statements it sends (the limit runs those).
+    const dir = join(ROOT, "data", "bench-pgbench");
+    mkdirSync(dir, { recursive: true });
     for (const op of NEWSGRAPH_OPERATIONS) {
-      const body = JSON.stringify({ query: op.query, variables: op.variables(params) });
+      bodies[op.name] = JSON.stringify({ query: op.query, variables: op.variables(params) });
       await request(child, { cmd: "count" }, "counting");
-      const answer = (await (await fetch(serverUrl, { method: "POST", headers: { "content-type": "application/json" }, body })).json()) as { data?: unknown; errors?: unknown };
+      const answer = (await (await fetch(serverUrl, { method: "POST", headers: { "content-type": "application/json" }, body: bodies[op.name] })).json()) as { data?: unknown; errors?: unknown };
       const { statements } = await request<{ cmd: string; statements: { query: string; params: unknown[] }[] }>(child, { cmd: "report" }, "report");
       if (answer.errors) throw new Error(`${op.name}: ${JSON.stringify(answer.errors)}`);
-      captured[op.name] = statements;
-      const rows = countRows(op.name, answer.data);
-      await loadTest(serverUrl, body, CONNECTIONS, 2); // warm-up
-      const measured = await loadTest(serverUrl, body, CONNECTIONS, SECONDS);
-      perOperation[op.name] = { ...measured, sqlPerRequest: statements.length, rows };
-      log(op.name, perOperation[op.name]);
+      facts[op.name] = { sqlPerRequest: statements.length, rows: countRows(op.name, answer.data) };
+      // Prepared once per connection by pgbench, as Newsgraph's driver prepares them, so neither side re-plans per request.
+      limitFiles[op.name] = join(dir, `${op.name}.sql`);
+      writeFileSync(limitFiles[op.name], statements.map((s) => inlineParams(s.query, s.params) + ";\n").join(""));
+    }
+    if (only.includes("peers")) {
+      peers = await startPeers({ databaseUrl: url, params, connections: CONNECTIONS, expectedRows: Object.fromEntries(Object.entries(facts).map(([k, v]) => [k, v.rows])) });
+    }
+    const u = new URL(url);
+    const pgbench = async (file: string, seconds: number): Promise<LoadResult> => {
+      const out = await run("pgbench", ["-n", "-M", "prepared", "-c", String(CONNECTIONS), "-j", "2", "-T", String(seconds), "-f", file, "-h", u.hostname, "-p", u.port || "5432", "-U", u.username || "root", BENCH_DB]);
+      const tps = Number(/tps = ([\d.]+)/.exec(out)?.[1]);
+      return { rps: tps, p50ms: 0, p99ms: 0, requests: Math.round(tps * seconds), errors: 0, non2xx: 0 };
+    };
+    const targets: { name: string; measure: (operation: string, seconds: number) => Promise<LoadResult> }[] = [
+      { name: "newsgraph", measure: (operation, seconds) => loadTest(serverUrl, bodies[operation], CONNECTIONS, seconds) },
+      ...peers.map((peer) => ({ name: peer.name, measure: (operation: string, seconds: number) => loadTest(peer.url, peer.bodies[operation], CONNECTIONS, seconds) })),
+      { name: "limit", measure: (operation: string, seconds: number) => pgbench(limitFiles[operation], seconds) },
+    ];
+    const samples: Record<string, Record<string, LoadResult[]>> = Object.fromEntries(targets.map((t) => [t.name, {}]));
+    for (let pass = 0; pass < ROUNDS; pass++) {
+      const order = pass % 2 === 0 ? targets : [...targets].reverse();
+      for (const op of NEWSGRAPH_OPERATIONS) {
+        for (const target of order) {
+          if (pass === 0 && target.name !== "limit") await target.measure(op.name, 2); // warm-up
+          (samples[target.name][op.name] ??= []).push(await target.measure(op.name, Math.max(1, Math.round(SECONDS / ROUNDS))));
+        }
+      }
+      log(`round ${pass + 1} of ${ROUNDS} measured`);
+    }
+    const combined = (runs: LoadResult[]): LoadResult => ({
+      rps: round(mean(runs.map((r) => r.rps)), 1),
+      p50ms: Math.round(mean(runs.map((r) => r.p50ms))),
+      p99ms: Math.max(...runs.map((r) => r.p99ms)),
+      requests: runs.reduce((n, r) => n + r.requests, 0),
+      errors: runs.reduce((n, r) => n + r.errors, 0),
+      non2xx: runs.reduce((n, r) => n + r.non2xx, 0),
+    });
+    const perOperation = Object.fromEntries(
+      NEWSGRAPH_OPERATIONS.map((op) => {
+        const measured = combined(samples.newsgraph[op.name]);
+        const limitTps = round(combined(samples.limit[op.name]).rps, 0);
+        return [op.name, { ...measured, ...facts[op.name], limitTps, ratioLimit: round(measured.rps / limitTps, 2) }];
+      }),
+    );
+    for (const [name, o] of Object.entries(perOperation)) log(name, o);
+    const ops = Object.values(perOperation);
+    const ratioTo = (peer: string) => {
+      const ratios = NEWSGRAPH_OPERATIONS.filter((op) => samples[peer]?.[op.name]).map((op) => perOperation[op.name].rps / combined(samples[peer][op.name]).rps);
+      return ratios.length ? round(geomean(ratios), 2) : null;
+    };
+    results.query = {
+      operations: perOperation,
+      rps: round(mean(ops.map((o) => o.rps)), 0),
+      p50ms: Math.max(...ops.map((o) => o.p50ms)),
+      p99ms: Math.max(...ops.map((o) => o.p99ms)),
+      sqlPerRequest: Math.max(...ops.map((o) => o.sqlPerRequest)),
+      ratioLimit: round(geomean(ops.map((o) => o.ratioLimit)), 2),
+      ratioPostgraphile: ratioTo("postgraphile"),
+      ratioDataloader: ratioTo("dataloader"),
+      rounds: ROUNDS,
+      note: "each target measured operation by operation, interleaved, in rounds of alternating order; rps: mean over the operations (per operation: mean over rounds); p50/p99: worst operation (p99: worst round); sqlPerRequest: most statements any one request sent; ratios: geometric mean over operations of Newsgraph rps / peer rps",
+    };
+    if (peers.length > 0) {
+      results.peers = Object.fromEntries(
+        peers.map((peer) => [peer.name, Object.fromEntries(NEWSGRAPH_OPERATIONS.map((op) => [op.name, { ...combined(samples[peer.name][op.name]), rows: facts[op.name].rows }]))]),
+      );
     }
   } finally {
-    await stopChild(child);
-  }
-  // The limit: the very statements Newsgraph sent, run by pgbench at the same concurrency, prepared
-  // once per connection as Newsgraph's driver prepares them (so neither side re-plans per request).
-  const dir = join(ROOT, "data", "bench-pgbench");
-  mkdirSync(dir, { recursive: true });
-  for (const [name, statements] of Object.entries(captured)) {
-    const file = join(dir, `${name}.sql`);
-    writeFileSync(file, statements.map((s) => inlineParams(s.query, s.params) + ";\n").join(""));
-    const u = new URL(url);
-    const out = await run("pgbench", ["-n", "-M", "prepared", "-c", String(CONNECTIONS), "-j", "2", "-T", String(SECONDS), "-f", file, "-h", u.hostname, "-p", u.port || "5432", "-U", u.username || "root", BENCH_DB]);
-    const tps = Number(/tps = ([\d.]+)/.exec(out)?.[1]);
-    perOperation[name].limitTps = round(tps, 0);
-    perOperation[name].ratioLimit = round(perOperation[name].rps / tps, 2);
-    log(`pgbench ${name}: ${tps} tps`);
-  }
-  const ops = Object.values(perOperation);
-  results.query = {
-    operations: perOperation,
-    rps: round(mean(ops.map((o) => o.rps)), 0),
-    p50ms: Math.max(...ops.map((o) => o.p50ms)),
-    p99ms: Math.max(...ops.map((o) => o.p99ms)),
-    sqlPerRequest: Math.max(...ops.map((o) => o.sqlPerRequest)),
-    ratioLimit: round(geomean(ops.map((o) => o.ratioLimit!)), 2),
-    ratioPostgraphile: null as number | null,
-    ratioDataloader: null as number | null,
-    note: "rps: mean over the operations; p50/p99: worst operation; sqlPerRequest: most statements any one request sent; ratios: geometric mean over operations of Newsgraph rps / peer rps",
-  };
-}
-
-// ------------------------------------------------------------------ 3. peers
-if (only.includes("peers") && results.query) {
-  const query = results.query as Record<string, unknown> & { operations: Record<string, LoadResult> };
-  const expectedRows = Object.fromEntries(Object.entries(query.operations).map(([k, v]) => [k, (v as unknown as { rows: number }).rows]));
-  const peers = await runPeers({ databaseUrl: url, params, connections: CONNECTIONS, seconds: SECONDS, log, expectedRows });
-  results.peers = peers;
-  for (const [peer, key] of [["postgraphile", "ratioPostgraphile"], ["dataloader", "ratioDataloader"]] as const) {
-    const ratios = Object.entries(peers[peer] ?? {}).map(([op, r]) => query.operations[op].rps / r.rps);
-    query[key] = ratios.length ? round(geomean(ratios), 2) : null;
+    await Promise.all([stopChild(child), ...peers.map((peer) => stopChild(peer.child))]);
   }
 }
 

@@ -1,18 +1,25 @@
-// Runs the peers (PostGraphile v5, yoga + DataLoader) on the same database, data and operation
-// shapes as Newsgraph, at the same concurrency and duration, in the same run.
+// The peers (PostGraphile v5, yoga + DataLoader) on the same database, data and operation shapes
+// as Newsgraph; bench/run.ts measures them interleaved with Newsgraph, at the same concurrency.
 import postgres from "postgres";
 import { nameKey } from "../../src/ingest/entities.js";
-import { forkReady, freePort, loadTest, type LoadResult, stopChild } from "../lib.js";
+import type { ChildProcess } from "node:child_process";
+import { forkReady, freePort, stopChild } from "../lib.js";
 import { countRows, NEWSGRAPH_OPERATIONS, type OperationParams } from "../operations.js";
 
 export interface PeerOptions {
   databaseUrl: string;
   params: OperationParams;
   connections: number;
-  seconds: number;
-  log: (...m: unknown[]) => void;
   /** Rows Newsgraph answered per operation: a peer must answer as many. */
-  expectedRows?: Record<string, number>;
+  expectedRows: Record<string, number>;
+}
+
+/** A running peer: its endpoint and the request body of each operation, as it spells it. */
+export interface Peer {
+  name: "postgraphile" | "dataloader";
+  url: string;
+  bodies: Record<string, string>;
+  child: ChildProcess;
 }
 
 /** Functions PostGraphile exposes as the filtered searches (same predicates as Newsgraph's filters). */
@@ -53,34 +60,41 @@ const POSTGRAPHILE_OPERATIONS: Record<string, { query: string; variables: (p: Op
   },
 };
 
-export async function runPeers(o: PeerOptions): Promise<Record<string, Record<string, LoadResult & { rows: number }>>> {
+/**
+ * Starts the peers on the benchmark database and checks that each answers every operation with
+ * as many rows as Newsgraph. The caller measures them (interleaved with Newsgraph, bench/run.ts)
+ * and stops them.
+ */
+export async function startPeers(o: PeerOptions): Promise<Peer[]> {
   const sql = postgres(o.databaseUrl, { max: 1, onnotice: () => {} });
   await sql.unsafe(POSTGRAPHILE_FUNCTIONS);
   await sql.end();
-  const peers = {
+  const modules = {
     postgraphile: { module: "bench/peers/postgraphile.ts", operations: POSTGRAPHILE_OPERATIONS },
     dataloader: { module: "bench/peers/dataloader.ts", operations: Object.fromEntries(NEWSGRAPH_OPERATIONS.map((op) => [op.name, op])) },
   };
-  const results: Record<string, Record<string, LoadResult & { rows: number }>> = {};
-  for (const [peer, { module, operations }] of Object.entries(peers)) {
-    const port = await freePort();
-    const { child, ready } = await forkReady<{ cmd: string; url: string }>(module, { DATABASE_URL: o.databaseUrl, PORT: String(port), BENCH_POOL: String(o.connections + 2) });
-    results[peer] = {};
-    try {
-      for (const [name, op] of Object.entries(operations)) {
+  const peers: Peer[] = [];
+  try {
+    for (const [name, { module, operations }] of Object.entries(modules) as [Peer["name"], (typeof modules)[Peer["name"]]][]) {
+      const { child, ready } = await forkReady<{ cmd: string; url: string }>(module, {
+        DATABASE_URL: o.databaseUrl,
+        PORT: String(await freePort()),
+        BENCH_POOL: String(o.connections + 2),
+      });
+      const peer: Peer = { name, url: ready.url, bodies: {}, child };
+      peers.push(peer);
+      for (const [operation, op] of Object.entries(operations)) {
         const body = JSON.stringify({ query: op.query, variables: op.variables(o.params) });
-        const answer = (await (await fetch(ready.url, { method: "POST", headers: { "content-type": "application/json" }, body })).json()) as { data?: unknown; errors?: unknown };
-        if (answer.errors) throw new Error(`${peer} ${name}: ${JSON.stringify(answer.errors).slice(0, 1000)}`);
-        const rows = countRows(name, answer.data);
-        if (o.expectedRows && o.expectedRows[name] !== rows) throw new Error(`${peer} ${name}: ${rows} rows, Newsgraph ${o.expectedRows[name]}`);
-        await loadTest(ready.url, body, o.connections, 2);
-        const measured = await loadTest(ready.url, body, o.connections, o.seconds);
-        results[peer][name] = { ...measured, rows };
-        o.log(peer, name, results[peer][name]);
+        const answer = (await (await fetch(peer.url, { method: "POST", headers: { "content-type": "application/json" }, body })).json()) as { data?: unknown; errors?: unknown };
+        if (answer.errors) throw new Error(`${name} ${operation}: ${JSON.stringify(answer.errors).slice(0, 1000)}`);
+        const rows = countRows(operation, answer.data);
+        if (o.expectedRows[operation] !== rows) throw new Error(`${name} ${operation}: ${rows} rows, Newsgraph ${o.expectedRows[operation]}`);
+        peer.bodies[operation] = body;
       }
-    } finally {
-      await stopChild(child);
     }
+  } catch (error) {
+    await Promise.all(peers.map((p) => stopChild(p.child)));
+    throw error;
   }
-  return results;
+  return peers;
 }
