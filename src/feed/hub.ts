@@ -91,8 +91,8 @@ function matches(entry: FeedEntry, matcher: EntryMatcher): boolean {
 /**
  * How a transport waits for a subscription's entries without a pending next(): between entries a
  * pending next() holds a chain of promises through every layer of the result stream, per
- * subscriber, long enough to be promoted to V8's old generation (ten thousand subscribers grew the
- * heap by gigabytes of such garbage between collections). A transport that registers here pulls
+ * subscriber, long enough to be promoted to V8's old generation (with 11,000 subscribers the old
+ * generation grew by some 650 MiB of such garbage between collections). A transport that registers here pulls
  * only when `ready`, and says when it is `settled` again.
  */
 export interface EntryReadiness {
@@ -329,10 +329,10 @@ export class FeedHub {
    * their entries through to their sockets, and the event loop turns (WebSocket writes are sent
    * once per turn, src/http/ws-server.ts), before the next slice gets them (or SLICE_WAIT_MS
    * passes). Why: handed to ten thousand at once, every consumer's intermediate objects (results,
-   * promises, messages) were alive together, outlived the young generation and were promoted; the
-   * old generation then grew by gigabytes of garbage between collections. Slices finish in the
-   * same total time, earlier slices sooner. A subscriber arriving meanwhile starts after these
-   * entries, as one arriving just after the poll; one resuming from a cursor replays them.
+   * promises, messages) are alive together and the first subscribers wait for the last; in slices
+   * the first are served first (subscription benchmark, 11,000 subscribers: p50 506 -> 167 ms,
+   * CPU per event 0.20 -> 0.16 s). A subscriber arriving meanwhile starts after these entries, as
+   * one arriving just after the poll; one resuming from a cursor replays them.
    */
   private async handOut(entries: FeedEntry[]): Promise<void> {
     const subscribers = [...this.subscribers];
