@@ -2,7 +2,7 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { type DocumentNode, GraphQLError, getOperationAST } from "graphql";
+import { type DocumentNode, getOperationAST } from "graphql";
 import { createYoga, type Plugin, type YogaInitialContext } from "graphql-yoga";
 import { WebSocketServer } from "ws";
 import {
@@ -20,7 +20,7 @@ import { EXAMPLE_OPERATIONS } from "./graphql/examples.js";
 import { schema } from "./graphql/schema.js";
 import { bearerToken, connectionToken, tokenMatches } from "./http/auth.js";
 import { limitPlugins } from "./http/limits.js";
-import { useServer } from "./http/ws-server.js";
+import { operationArgs, useServer } from "./http/ws-server.js";
 import { log as defaultLogger, type Logger } from "./log.js";
 
 export interface RunningServer {
@@ -299,24 +299,7 @@ export async function startServer(store: Store, options: ServerOptions): Promise
           canIngest: ctx.extra.canIngest === true,
         });
         const state: RequestState = { id: `${ctx.extra.id}/${id}`, transport: "ws", statements: [] };
-        // Parse and validation errors (limits included) go to the client as the operation's errors.
-        let document: DocumentNode;
-        try {
-          document = enveloped.parse(params.query);
-          const errors = enveloped.validate(enveloped.schema, document);
-          if (errors.length > 0) return errors;
-        } catch (error) {
-          if (error instanceof GraphQLError) return [error];
-          throw error;
-        }
-        return {
-          schema: enveloped.schema,
-          operationName: params.operationName,
-          document,
-          variableValues: params.variables,
-          contextValue: await enveloped.contextFactory(),
-          rootValue: { execute: enveloped.execute, subscribe: enveloped.subscribe, state },
-        };
+        return operationArgs(enveloped, params, { state });
       },
     },
     wsServer,

@@ -4,7 +4,7 @@ import { createPubSub, createSchema, createYoga, map, pipe } from "graphql-yoga"
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket, { WebSocketServer } from "ws";
 import { fanoutStats, sharedSubscriptionExecution } from "../src/feed/fanout.js";
-import { useServer } from "../src/http/ws-server.js";
+import { operationArgs, useServer } from "../src/http/ws-server.js";
 import { until } from "./helpers/server.js";
 
 // Delivery of shared subscription results (src/feed/fanout.ts serialises a shared result once;
@@ -65,17 +65,7 @@ beforeAll(async () => {
       subscribe: (args) => (args.rootValue as { subscribe: (a: unknown) => never }).subscribe(args),
       onSubscribe: async (ctx, _id, params) => {
         const enveloped = yoga.getEnveloped({ ...ctx, req: ctx.extra.request, socket: ctx.extra.socket, params });
-        const document = enveloped.parse(params.query);
-        const errors = enveloped.validate(enveloped.schema, document);
-        if (errors.length > 0) return errors;
-        return {
-          schema: enveloped.schema,
-          operationName: params.operationName,
-          document,
-          variableValues: params.variables,
-          contextValue: await enveloped.contextFactory(),
-          rootValue: { execute: enveloped.execute, subscribe: enveloped.subscribe },
-        };
+        return operationArgs(enveloped, params);
       },
     },
     wsServer,

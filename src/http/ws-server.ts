@@ -1,6 +1,6 @@
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
-import type { ExecutionResult } from "graphql";
+import { type DocumentNode, type ExecutionArgs, type ExecutionResult, GraphQLError, type GraphQLSchema } from "graphql";
 import {
   CloseCode,
   type ConnectionInitMessage,
@@ -9,6 +9,7 @@ import {
   makeServer,
   type OperationResult,
   type ServerOptions,
+  type SubscribePayload,
   type WebSocket as GraphQLWsSocket,
 } from "graphql-ws";
 import type { Extra } from "graphql-ws/use/ws";
@@ -198,6 +199,46 @@ function closeReason(error: unknown, isProd: boolean, fallback: string): string 
   const reason = error instanceof Error ? error.message : String(error);
   // A close reason is at most 123 bytes.
   return Buffer.byteLength(reason) > 123 ? fallback : reason;
+}
+
+/** What yoga's getEnveloped() gives for one operation, as operationArgs uses it. */
+export interface EnvelopedOperation {
+  schema: GraphQLSchema;
+  parse(source: string): DocumentNode;
+  validate(schema: GraphQLSchema, document: DocumentNode): readonly GraphQLError[];
+  contextFactory(): unknown;
+  execute: unknown;
+  subscribe: unknown;
+}
+
+/**
+ * The execution arguments of a graphql-ws operation through yoga's envelop (its parser, validation
+ * rules, context and plugins), or its parse and validation errors, which go to the client as the
+ * operation's errors. The root value carries the enveloped execute and subscribe for the server's
+ * `execute`/`subscribe` options to call, with `root` added.
+ */
+export async function operationArgs(
+  enveloped: EnvelopedOperation,
+  params: SubscribePayload,
+  root: Record<string, unknown> = {},
+): Promise<ExecutionArgs | readonly GraphQLError[]> {
+  let document: DocumentNode;
+  try {
+    document = enveloped.parse(params.query);
+    const errors = enveloped.validate(enveloped.schema, document);
+    if (errors.length > 0) return errors;
+  } catch (error) {
+    if (error instanceof GraphQLError) return [error];
+    throw error;
+  }
+  return {
+    schema: enveloped.schema,
+    operationName: params.operationName,
+    document,
+    variableValues: params.variables,
+    contextValue: await enveloped.contextFactory(),
+    rootValue: { execute: enveloped.execute, subscribe: enveloped.subscribe, ...root },
+  };
 }
 
 export function useServer<
