@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { storeArticle } from "../src/ingest/pipeline.js";
-import { meetingReport, protestReport } from "./helpers/fixtures.js";
+import { interviewReport, meetingReport, protestReport } from "./helpers/fixtures.js";
 import { graphql } from "./helpers/graphql.js";
 import { serverFixture } from "./helpers/server.js";
 import { storeFactories, type TestStore } from "./helpers/stores.js";
@@ -184,6 +184,36 @@ describe.each(storeFactories)("GraphQL API on $kind", (factory) => {
     // Page sizes are part of the statement's text, so PostgreSQL can keep one generic plan for it.
     expect(statements[0]).toMatch(/ limit 21\b/);
     expect(statements[0]).toMatch(/ limit 6\b/);
+  });
+
+  it("pages a nested connection for every row with that field's own arguments, aliases included", async () => {
+    // The page size and cursors of a loaded connection are worked out once per request per
+    // arguments: two aliases of one field with different `first` must still page differently.
+    await storeArticle(store.db, { url: "https://news.example/harbour-interview", source: "Harbour Times" }, interviewReport());
+    const whole = await graphql(url, `{ articles(first: 10) { edges { node { id quotes(first: 50) { edges { cursor node { id } } } } } } }`);
+    const quotesOf = new Map<string, { cursor: string; id: string }[]>(
+      whole.data.articles.edges.map((a: { node: { id: string; quotes: { edges: { cursor: string; node: { id: string } }[] } } }) => [
+        a.node.id,
+        a.node.quotes.edges.map((e) => ({ cursor: e.cursor, id: e.node.id })),
+      ]),
+    );
+    expect([...quotesOf.values()].map((q) => q.length)).toContain(3);
+    const paged = await graphql(
+      url,
+      `{ articles(first: 10) { edges { node { id
+          one: quotes(first: 1) { edges { cursor node { id } } pageInfo { hasNextPage endCursor } }
+          two: quotes(first: 2) { edges { cursor node { id } } pageInfo { hasNextPage endCursor } } } } } }`,
+    );
+    expect(paged.errors).toBeUndefined();
+    for (const { node } of paged.data.articles.edges) {
+      const all = quotesOf.get(node.id)!;
+      for (const [page, size] of [[node.one, 1], [node.two, 2]] as const) {
+        const expected = all.slice(0, size);
+        expect(page.edges.map((e: { cursor: string; node: { id: string } }) => ({ cursor: e.cursor, id: e.node.id }))).toEqual(expected);
+        expect(page.pageInfo.hasNextPage).toBe(all.length > size);
+        expect(page.pageInfo.endCursor).toBe(expected.at(-1)?.cursor ?? null);
+      }
+    }
   });
 
   it("pages with inlined page sizes: first, after and hasNextPage agree with the rows", async () => {

@@ -95,3 +95,24 @@ export function protestReport(): ExtractedArticle {
     ],
   };
 }
+
+/** A report with three quotes from one speaker and no events: enough rows to page a nested connection. */
+export function interviewReport(): ExtractedArticle {
+  const body =
+    'Harbour master Ida Lund spoke to reporters on Wednesday. "The quay will reopen in June," Lund said. ' +
+    '"Nobody was hurt," she added. "We are grateful to the crews," Lund said later.';
+  return {
+    title: "Harbour master expects quay to reopen",
+    publishedAt: "2022-05-05",
+    body,
+    language: "en",
+    entities: { people: [{ name: "Ida Lund", aliases: ["Lund"], role: "harbour master" }], places: [], organizations: [] },
+    quotes: [
+      quote(body, "The quay will reopen in June,", "Ida Lund"),
+      quote(body, "Nobody was hurt,", "Ida Lund"),
+      quote(body, "We are grateful to the crews,", "Ida Lund"),
+    ],
+    figures: [],
+    events: [],
+  };
+}
