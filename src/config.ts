@@ -35,6 +35,8 @@ export interface Config extends Limits {
   databaseUrl?: string;
   /** PGlite directory. */
   dataDir: string;
+  /** Connections of the PostgreSQL read pool (READ_CONNECTIONS); unset: one per core, at least 2. */
+  readConnections?: number;
   maxArticleBytes: number;
   /** Bearer token that ingestArticle requires; unset leaves ingest open (development). */
   ingestToken?: string;
@@ -65,11 +67,19 @@ function positiveInt(name: string, fallback: number, max = Number.MAX_SAFE_INTEG
   return value;
 }
 
+/** A count of at least 1 from `name`, or undefined when it is unset (the caller's default applies). */
+function optionalCount(name: string): number | undefined {
+  const value = positiveInt(name, 0);
+  if (value === 0 && process.env[name]) throw new Error(`${name} must be at least 1`);
+  return value === 0 ? undefined : value;
+}
+
 export function configFromEnv(): Config {
   return {
     port: positiveInt("PORT", 4000),
     databaseUrl: process.env.DATABASE_URL || undefined,
     dataDir: process.env.DATA_DIR || "./data",
+    readConnections: optionalCount("READ_CONNECTIONS"),
     maxArticleBytes: positiveInt("MAX_ARTICLE_BYTES", DEFAULT_MAX_ARTICLE_BYTES),
     maxDepth: positiveInt("MAX_DEPTH", DEFAULT_LIMITS.maxDepth),
     maxCost: positiveInt("MAX_COST", DEFAULT_LIMITS.maxCost),

@@ -166,7 +166,8 @@ export async function startServer(store: Store, options: ServerOptions): Promise
   };
 
   const context = (initial: YogaInitialContext & ServerContext): Context => ({
-    db: store.db,
+    db: store.reads,
+    writeDb: store.db,
     feed,
     maxArticleBytes: options.maxArticleBytes,
     canIngest: initial.canIngest ?? mayIngest(bearerToken(initial.request?.headers.get("authorization"))),

@@ -1,4 +1,5 @@
 import { readdirSync } from "node:fs";
+import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { MAX_PREPARED_STATEMENTS, MIGRATIONS_FOLDER, openStore, type Store } from "../src/db/client.js";
 import { freshPostgresDatabase, storeFactories } from "./helpers/stores.js";
@@ -66,6 +67,38 @@ describe("opening a store", () => {
         expect(texts.length).toBeGreaterThan(MAX_PREPARED_STATEMENTS - 10);
         // Past the bound a text still runs, unprepared.
         expect(await store.rows<{ n: number }>(`select ${MAX_PREPARED_STATEMENTS + 100} + $1::int as n`, [1])).toEqual([{ n: MAX_PREPARED_STATEMENTS + 101 }]);
+      } finally {
+        await store.close();
+        await database.drop();
+      }
+    });
+
+    it("reads on a small pool of their own, pipelined, which an open write transaction never holds up", async () => {
+      const database = await freshPostgresDatabase(process.env.DATABASE_URL!);
+      const store = await openStore({ databaseUrl: database.url, maxConnections: 1, readConnections: 2 });
+      try {
+        // Twenty reads at once share the two read connections: two backends answer all of them.
+        const backends = await Promise.all(
+          Array.from({ length: 20 }, async () => ((await store.reads.execute(sql`select pg_backend_pid() as pid`)) as unknown as { pid: number }[])[0].pid),
+        );
+        expect(backends).toHaveLength(20);
+        expect(new Set(backends).size).toBeLessThanOrEqual(2);
+        // The write pool's only connection sits in an open transaction; reads go on regardless.
+        let release!: () => void;
+        const held = new Promise<void>((resolve) => (release = resolve));
+        let entered!: () => void;
+        const inTransaction = new Promise<void>((resolve) => (entered = resolve));
+        const transaction = store.db.transaction(async (tx) => {
+          await tx.execute(sql`select 1`);
+          entered();
+          await held;
+        });
+        await inTransaction;
+        const read = store.reads.query.events.findMany({ columns: { id: true }, limit: 1 });
+        const outcome = await Promise.race([read.then(() => "read"), new Promise((resolve) => setTimeout(() => resolve("held up"), 5_000))]);
+        release();
+        await transaction;
+        expect(outcome).toBe("read");
       } finally {
         await store.close();
         await database.drop();

@@ -1,4 +1,5 @@
 import { mkdirSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { PGlite } from "@electric-sql/pglite";
@@ -24,15 +25,24 @@ export interface StoreOptions {
   databaseUrl?: string;
   /** Directory of the PGlite database; `memory://` for an in-memory one. */
   dataDir?: string;
-  /** Connections in the postgres.js pool. */
+  /** Connections in the postgres.js pool that writes (ingest transactions) and LISTENs. */
   maxConnections?: number;
+  /** Connections in the postgres.js pool for reads; by default READ_CONNECTIONS. */
+  readConnections?: number;
 }
 
 export type QueryListener = (query: string, params: unknown[]) => void;
 
 export interface Store {
   kind: StoreKind;
+  /** The database for writes: ingest transactions hold one of its connections while they run. */
   db: Database;
+  /**
+   * The database for reads (GraphQL queries and subscriptions). On PostgreSQL a pool of its own
+   * with few connections, so that concurrent reads share them and postgres.js pipelines them (see
+   * READ_CONNECTIONS), and so that no open transaction ever holds a read up. On PGlite, `db`.
+   */
+  reads: Database;
   /** Runs `handler` for every NOTIFY on `channel`; `onListen` runs on every (re)connection. */
   listen(channel: string, handler: (payload: string) => void, onListen?: () => void): Promise<() => Promise<void>>;
   /** Runs plain SQL and returns its rows (driver-independent). */
@@ -53,6 +63,16 @@ const MIGRATION_LOCK_KEY = 7_340_001;
  */
 export const MAX_PREPARED_STATEMENTS = 256;
 
+/**
+ * Connections of the read pool: one per core, at least two. postgres.js gives a query an idle
+ * connection if it has one and otherwise queues it on a busy one, whose queued queries go out in
+ * one write and come back in order (pipelining). PostgreSQL runs no more queries at once than it
+ * has cores, so more connections only cost system calls and wake-ups: with 8 requests in flight
+ * on 2 cores, 2 connections served 1.2-1.3x the entity pages per second of 10 (loopback, 100k
+ * articles, alternating runs).
+ */
+export const READ_CONNECTIONS = Math.max(2, availableParallelism());
+
 class StatementLogger implements Logger {
   readonly listeners = new Set<QueryListener>();
   logQuery(query: string, params: unknown[]): void {
@@ -62,7 +82,9 @@ class StatementLogger implements Logger {
 
 /** Opens (and migrates) the store: PostgreSQL when a URL is given, PGlite otherwise. */
 export async function openStore(options: StoreOptions = {}): Promise<Store> {
-  const store = options.databaseUrl ? await openPostgres(options.databaseUrl, options.maxConnections) : await openPglite(options.dataDir ?? "./data");
+  const store = options.databaseUrl
+    ? await openPostgres(options.databaseUrl, options.maxConnections, options.readConnections)
+    : await openPglite(options.dataDir ?? "./data");
   return store;
 }
 
@@ -76,6 +98,7 @@ async function openPglite(dataDir: string): Promise<Store> {
   return {
     kind: "pglite",
     db: db as unknown as Database,
+    reads: db as unknown as Database,
     async listen(channel, handler, onListen) {
       // PGlite folds unquoted channel names to lower case.
       const unlisten = await client.listen(channel.toLowerCase(), handler);
@@ -114,11 +137,14 @@ function preparedStatements(client: postgres.Sql): void {
   }) as postgres.Sql["unsafe"];
 }
 
-async function openPostgres(url: string, maxConnections = 10): Promise<Store> {
+async function openPostgres(url: string, maxConnections = 10, readConnections = READ_CONNECTIONS): Promise<Store> {
   const client = postgres(url, { max: maxConnections, onnotice: () => {} });
+  const readClient = postgres(url, { max: readConnections, onnotice: () => {} });
   preparedStatements(client);
+  preparedStatements(readClient);
   const logger = new StatementLogger();
   const db = drizzlePostgres({ client, relations, logger });
+  const reads = drizzlePostgres({ client: readClient, relations, logger });
   // Migrations run on a connection of their own that holds the lock, so that a pool of one
   // connection cannot wait on itself.
   const migrator = postgres(url, { max: 1, onnotice: () => {} });
@@ -132,6 +158,7 @@ async function openPostgres(url: string, maxConnections = 10): Promise<Store> {
   return {
     kind: "postgres",
     db: db as unknown as Database,
+    reads: reads as unknown as Database,
     async listen(channel, handler, onListen) {
       // postgres.js re-issues LISTEN after a dropped connection and calls onListen again.
       const subscription = await client.listen(channel.toLowerCase(), handler, onListen);
@@ -145,7 +172,7 @@ async function openPostgres(url: string, maxConnections = 10): Promise<Store> {
       return () => logger.listeners.delete(listener);
     },
     async close() {
-      await client.end({ timeout: 5 });
+      await Promise.all([client.end({ timeout: 5 }), readClient.end({ timeout: 5 })]);
     },
   };
 }

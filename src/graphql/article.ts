@@ -114,7 +114,7 @@ builder.mutationField("ingestArticle", (t) =>
     args: { input: t.arg({ type: IngestArticleInput, required: true }) },
     resolve: (_root, { input }, ctx) => {
       if (!ctx.canIngest) throw new IngestError("UNAUTHORIZED", "Ingest needs `Authorization: Bearer <INGEST_TOKEN>`.");
-      return ingestArticle(ctx.db, input, { maxBytes: ctx.maxArticleBytes });
+      return ingestArticle(ctx.writeDb, input, { maxBytes: ctx.maxArticleBytes });
     },
   }),
 );

@@ -8,7 +8,10 @@ import { relations } from "../db/relations.js";
 import type { FeedHub } from "../feed/hub.js";
 
 export interface Context {
+  /** Reads (Store.reads): every query and subscription of the schema runs on it. */
   db: Database;
+  /** Writes (Store.db): ingestArticle's transaction runs on it. */
+  writeDb: Database;
   feed: FeedHub;
   /** Largest article body accepted by ingestArticle, in bytes. */
   maxArticleBytes: number;
