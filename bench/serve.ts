@@ -6,7 +6,7 @@ import { openStore } from "../src/db/client.js";
 import { startServer } from "../src/server.js";
 
 const config = configFromEnv();
-const store = await openStore({ databaseUrl: config.databaseUrl!, maxConnections: Number(process.env.BENCH_POOL ?? 10) });
+const store = await openStore({ ...config, maxConnections: Number(process.env.BENCH_POOL ?? 10) });
 let counting = false;
 let statements: { query: string; params: unknown[] }[] = [];
 store.onQuery((query, params) => {

@@ -5,10 +5,12 @@ import { createServer } from "node:http";
 import DataLoader from "dataloader";
 import { createSchema, createYoga } from "graphql-yoga";
 import postgres from "postgres";
+import { READ_CONNECTIONS } from "../../src/db/client.js";
 import { PLOVER_TYPES } from "../../src/extract/types.js";
 import { nameKey } from "../../src/ingest/entities.js";
 
-const sql = postgres(process.env.DATABASE_URL!, { max: Number(process.env.BENCH_POOL ?? 10), onnotice: () => {} });
+// The same driver as Newsgraph's reads, so the same pool: one connection per core, pipelined.
+const sql = postgres(process.env.DATABASE_URL!, { max: READ_CONNECTIONS, onnotice: () => {} });
 
 type Row = Record<string, any>;
 

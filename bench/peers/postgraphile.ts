@@ -9,7 +9,7 @@ import { PostGraphileAmberPreset } from "postgraphile/presets/amber";
 
 const preset: GraphileConfig.Preset = {
   extends: [PostGraphileAmberPreset],
-  pgServices: [makePgService({ connectionString: process.env.DATABASE_URL!, schemas: ["public"] })],
+  pgServices: [makePgService({ connectionString: process.env.DATABASE_URL!, schemas: ["public"], poolConfig: { max: Number(process.env.BENCH_POOL ?? 10) } })],
   grafserv: { graphqlPath: "/graphql", graphiql: false, watch: false },
 };
 const pgl = postgraphile(preset);
