@@ -68,7 +68,7 @@ export const MAX_PREPARED_STATEMENTS = 256;
  * connection if it has one and otherwise queues it on a busy one, whose queued queries go out in
  * one write and come back in order (pipelining). PostgreSQL runs no more queries at once than it
  * has cores, so more connections only cost system calls and wake-ups: with 8 requests in flight
- * on 2 cores, 2 connections served 1.2-1.3x the entity pages per second of 10 (loopback, 100k
+ * on 2 cores, 2 connections served 1.2-1.4x the entity pages per second of 10 (loopback, 100k
  * articles, alternating runs).
  */
 export const READ_CONNECTIONS = Math.max(2, availableParallelism());
