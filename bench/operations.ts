@@ -52,14 +52,22 @@ export const NEWSGRAPH_OPERATIONS: Operation[] = [
   },
 ];
 
-/** The check every peer's answer must pass: the same number of top-level rows as Newsgraph's. */
+/**
+ * The check every answer must pass: the rows it returned, which a peer must match. For the entity
+ * page, the person's quotes and events (each target names those lists its own way).
+ */
 export function countRows(operation: string, data: unknown): number {
   const d = data as Record<string, { edges?: unknown[]; nodes?: unknown[] } | undefined>;
   const root = Object.values(d ?? {})[0];
   const rows = root?.edges ?? root?.nodes ?? [];
   if (operation === "entityPage") {
     const first = rows[0] as Record<string, unknown> | undefined;
-    return first ? 1 : 0;
+    const person = (first?.node ?? first) as Record<string, unknown> | undefined;
+    if (!person) return 0;
+    return Object.values(person).reduce<number>((n, value) => {
+      const list = value as { edges?: unknown[]; nodes?: unknown[] } | null;
+      return n + (list && typeof list === "object" ? (list.edges ?? list.nodes ?? []).length : 0);
+    }, 0);
   }
   return rows.length;
 }

@@ -115,6 +115,7 @@ if (only.includes("query")) {
       const { statements } = await request<{ cmd: string; statements: { query: string; params: unknown[] }[] }>(child, { cmd: "report" }, "report");
       if (answer.errors) throw new Error(`${op.name}: ${JSON.stringify(answer.errors)}`);
       facts[op.name] = { sqlPerRequest: statements.length, rows: countRows(op.name, answer.data) };
+      if (facts[op.name].rows === 0) throw new Error(`${op.name} answered no rows: it would measure nothing (${bodies[op.name]})`);
       // Prepared once per connection by pgbench, as Newsgraph's driver prepares them, so neither side re-plans per request.
       limitFiles[op.name] = join(dir, `${op.name}.sql`);
       writeFileSync(limitFiles[op.name], statements.map((s) => inlineParams(s.query, s.params) + ";\n").join(""));
@@ -285,9 +286,14 @@ printTable(results);
 
 /** Real values for the operations' arguments: the busiest person, place and type in the data. */
 async function pickParams(s: Store): Promise<OperationParams> {
+  // The most quoted person who takes part in events and whom a search by name finds first: a
+  // person search matches any name containing it, ordered by name ("Brown and Tony Blair" would
+  // come before "Tony Blair", and the page would measure a person without quotes or events).
   const [person] = await s.rows<{ name: string }>(
     `select e.name from entities e join quotes q on q.speaker_id = e.id where e.kind = 'person'
      and exists (select 1 from event_participants p where p.entity_id = e.id)
+     and not exists (select 1 from entities o where o.kind = 'person' and o.id <> e.id
+       and o.name ilike '%' || e.name || '%' and (o.name, o.id) < (e.name, e.id))
      group by e.id order by count(*) desc limit 1`,
   );
   const [search] = await s.rows<{ type: string; place: string; from: string; to: string }>(

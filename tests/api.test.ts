@@ -268,6 +268,16 @@ describe.each(storeFactories)("GraphQL API on $kind", (factory) => {
     expect(await Promise.all(["articles", "entities", "events", "quotes", "figures"].map(count))).toEqual(before);
   });
 
+  it("answers a field aliased __proto__ as a key of the response, at a resolved and at an awaited level (patched executor)", async () => {
+    const response = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ query: `{ __proto__: articles(first: 1, search: "dockworkers") { edges { node { __proto__: title } } } }` }),
+    });
+    const text = await response.text();
+    expect(text).toBe(`{"data":{"__proto__":{"edges":[{"node":{"__proto__":"Dockworkers march in Oslo"}}]}}}`);
+  });
+
   it("stores non-English articles with their language flagged", async () => {
     const text =
       "Les ministres se réunissent à Genève\n\nLes ministres des Affaires étrangères de la Norvège et de l'Allemagne se sont réunis lundi à Genève pour discuter des exportations de céréales.";

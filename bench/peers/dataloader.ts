@@ -50,6 +50,9 @@ const byKey = (rows: Row[], key: string, keys: readonly number[]) => {
   return keys.map((k) => groups.get(k)!);
 };
 
+/** Parent ids of "id:first" loader keys, and the page size (one per batch: the operations use one). */
+const pageKeys = (keys: readonly string[]) => ({ ids: keys.map((k) => Number(k.split(":")[0])), first: Number(keys[0].split(":")[1]) });
+
 function loaders() {
   return {
     entity: new DataLoader<number, Row | null>(async (ids) => {
@@ -65,25 +68,25 @@ function loaders() {
     participants: new DataLoader<number, Row[]>(async (ids) =>
       byKey(await sql`select ep.event_id, e.id, e.kind, e.name from event_participants ep join entities e on e.id = ep.entity_id where ep.event_id = any(${ids as number[]})`, "event_id", ids),
     ),
+    // A page per parent: a lateral join reads each parent's first rows through the index that
+    // orders them, instead of numbering all of a parent's rows (a person may have thousands of quotes).
     mentions: new DataLoader<string, Row[]>(async (keys) => {
-      const ids = keys.map((k) => Number(k.split(":")[0]));
-      const first = Number(keys[0].split(":")[1]);
-      const rows = await sql`select event_id, evidence, article_id from (select m.*, row_number() over (partition by m.event_id order by m.id) as rn
-        from event_mentions m where m.event_id = any(${ids})) x where rn <= ${first} order by id`;
+      const { ids, first } = pageKeys(keys);
+      const rows = await sql`select x.* from unnest(${ids}::int[]) as k(id) cross join lateral
+        (select m.event_id, m.evidence, m.article_id from event_mentions m where m.event_id = k.id order by m.id limit ${first}) x`;
       return byKey(rows, "event_id", ids);
     }),
     quotesBySpeaker: new DataLoader<string, Row[]>(async (keys) => {
-      const ids = keys.map((k) => Number(k.split(":")[0]));
-      const first = Number(keys[0].split(":")[1]);
-      const rows = await sql`select * from (select q.id, q.text, q.article_id, q.speaker_id, row_number() over (partition by q.speaker_id order by q.id desc) as rn
-        from quotes q where q.speaker_id = any(${ids})) x where rn <= ${first} order by id desc`;
+      const { ids, first } = pageKeys(keys);
+      const rows = await sql`select x.* from unnest(${ids}::int[]) as k(id) cross join lateral
+        (select q.id, q.text, q.article_id, q.speaker_id from quotes q where q.speaker_id = k.id order by q.id desc limit ${first}) x`;
       return byKey(rows, "speaker_id", ids);
     }),
     eventsByEntity: new DataLoader<string, Row[]>(async (keys) => {
-      const ids = keys.map((k) => Number(k.split(":")[0]));
-      const first = Number(keys[0].split(":")[1]);
-      const rows = await sql`select * from (select ep.entity_id, e.id, e.title, e.type, e.date::text as date, row_number() over (partition by ep.entity_id order by e.id desc) as rn
-        from event_participants ep join events e on e.id = ep.event_id where ep.entity_id = any(${ids})) x where rn <= ${first} order by id desc`;
+      const { ids, first } = pageKeys(keys);
+      const rows = await sql`select x.* from unnest(${ids}::int[]) as k(id) cross join lateral
+        (select ep.entity_id, e.id, e.title, e.type, e.date::text as date from event_participants ep join events e on e.id = ep.event_id
+         where ep.entity_id = k.id order by ep.event_id desc limit ${first}) x`;
       return byKey(rows, "entity_id", ids);
     }),
   };
