@@ -3,7 +3,7 @@ import type { EntityMention } from "../../src/extract/entities.js";
 import { detectEvents } from "../../src/extract/events.js";
 import { splitSentences } from "../../src/extract/sentences.js";
 import type { EventRecord } from "../../src/extract/types.js";
-import { addDays } from "../../src/extract/dates.js";
+import { addDays, daysBetween } from "../../src/extract/dates.js";
 import { clusterEvents, datesFittingReport, eventSimilarity, eventsMatch, resolveDatesAcrossBatch, summarizeEvent, type BatchEvent, type EventSummary } from "../../src/ingest/match.js";
 
 const NOW = new Date("2030-06-01T12:00:00Z");
@@ -59,6 +59,25 @@ describe("eventsMatch", () => {
     const undated = summarizeEvent(consult({ participants: ["Anna Berg"], people: ["Anna Berg"] }), "2019-06-08");
     expect(eventsMatch(stored({}), undated)).toBe(true);
     expect(eventsMatch(stored({}), { ...undated, firstReportedAt: "2019-08-01", lastReportedAt: "2019-08-01" })).toBe(false);
+  });
+
+  it("scores a summary by its names as they were made, even after the event's own lists grow", () => {
+    const event = consult({ date: "2019-06-06", participants: ["Anna Berg"], people: ["Anna Berg"], locations: ["Westport", "Eastvale"] });
+    const summary = summarizeEvent(event, "2019-06-06");
+    const other = summarizeEvent(consult({ date: "2019-06-06", participants: ["Anna Berg"], people: ["Anna Berg"], locations: ["Westport", "Eastvale", "Northby"] }), "2019-06-06");
+    const before = eventSimilarity(summary, other);
+    expect(before).toBeGreaterThan(0);
+    // Merging reports into an event grows its lists in place (the per-article merge does).
+    event.locations!.push("Southby");
+    expect(summary.locationNames).toEqual(["Westport", "Eastvale"]);
+    expect(eventSimilarity(summary, other)).toBe(before);
+    expect(eventSimilarity(summarizeEvent(event, "2019-06-06"), other)).toBe(0);
+  });
+
+  it("counts days between ISO dates as calendar arithmetic does, across leap years and centuries", () => {
+    for (const [a, b] of [["1899-12-31", "1900-03-01"], ["1999-02-28", "2000-03-01"], ["2024-02-28", "2024-03-01"], ["2100-02-28", "2100-03-01"], ["2022-03-10", "2019-06-06"]]) {
+      expect(daysBetween(a, b)).toBe(Math.round((Date.parse(b) - Date.parse(a)) / 86_400_000));
+    }
   });
 
   it("needs more than a shared country to match", () => {
