@@ -135,6 +135,11 @@ if (only.includes("query")) {
       { name: "limit", measure: (operation: string, seconds: number) => pgbench(limitFiles[operation], seconds) },
     ];
     const samples: Record<string, Record<string, LoadResult[]>> = Object.fromEntries(targets.map((t) => [t.name, {}]));
+    const FLOORS = [
+      ["http", "healthz", "{}"],
+      ["graphql", "graphql", JSON.stringify({ query: "{ __typename }" })],
+    ] as const;
+    const floorSamples: Record<string, LoadResult[]> = {};
     for (let pass = 0; pass < ROUNDS; pass++) {
       const order = pass % 2 === 0 ? targets : [...targets].reverse();
       for (const op of NEWSGRAPH_OPERATIONS) {
@@ -142,6 +147,13 @@ if (only.includes("query")) {
           if (pass === 0 && target.name !== "limit") await target.measure(op.name, 2); // warm-up
           (samples[target.name][op.name] ??= []).push(await target.measure(op.name, Math.max(1, Math.round(SECONDS / ROUNDS))));
         }
+      }
+      // The floors, in the same rounds: what one Node process answers with no database work at
+      // all, as plain HTTP (/healthz) and as a GraphQL request through yoga ({ __typename }).
+      for (const [floor, target, body] of FLOORS) {
+        const floorUrl = target === "healthz" ? serverUrl.replace(/\/graphql$/, "/healthz") : serverUrl;
+        if (pass === 0) await loadTest(floorUrl, body, CONNECTIONS, 2);
+        (floorSamples[floor] ??= []).push(await loadTest(floorUrl, body, CONNECTIONS, Math.max(1, Math.round(SECONDS / ROUNDS))));
       }
       log(`round ${pass + 1} of ${ROUNDS} measured`);
     }
@@ -175,6 +187,14 @@ if (only.includes("query")) {
       ratioLimit: round(geomean(ops.map((o) => o.ratioLimit)), 2),
       ratioPostgraphile: ratioTo("postgraphile"),
       ratioDataloader: ratioTo("dataloader"),
+      // Requests per second of the same server doing no database work, and that as a share of the
+      // limit: the most any one-process server could reach here (see the README).
+      floors: Object.fromEntries(
+        FLOORS.map(([floor]) => {
+          const rps = combined(floorSamples[floor]).rps;
+          return [floor, { rps, ratioLimit: round(geomean(ops.map((o) => rps / o.limitTps)), 2) }];
+        }),
+      ),
       rounds: ROUNDS,
       note: "each target measured operation by operation, interleaved, in rounds of alternating order; rps: mean over the operations (per operation: mean over rounds); p50/p99: worst operation (p99: worst round); sqlPerRequest: most statements any one request sent; ratios: geometric mean over operations of Newsgraph rps / peer rps",
     };
@@ -351,6 +371,7 @@ function printTable(r: Record<string, unknown>) {
       );
     }
     lines.push(`query: rps ${q.rps}, p99 ${q.p99ms} ms, sql/request ${q.sqlPerRequest}, ×PostGraphile ${q.ratioPostgraphile}, ×DataLoader ${q.ratioDataloader}, ×limit ${q.ratioLimit}`);
+    lines.push(`floors (no database work): ${JSON.stringify(q.floors)}`);
   }
   if (r.subscriptions) lines.push(`subscriptions: ${JSON.stringify(r.subscriptions)}`);
   if (r.ingest) lines.push(`ingest: ${JSON.stringify(r.ingest)}`);
