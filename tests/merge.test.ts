@@ -83,6 +83,23 @@ describe.each(storeFactories)("merging events across articles on $kind", (factor
     }
   });
 
+  it("merges into a stored event's current status when another writer changed it since it was read", async () => {
+    const store = await factory.open();
+    try {
+      await ingestArticle(store.db, { text: REPORTS.announced });
+      // Another process marks the planned meeting as held, title unchanged. The report that it
+      // happened then changes nothing but the evidence: a merge from the status the ingest cached
+      // when it wrote the event (planned) would retitle it after the report.
+      await store.rows(`update events set status = 'occurred' where type = 'CONSULT'`);
+      await ingestArticle(store.db, { text: REPORTS.reported });
+      expect(await store.rows(`select title, status from events where type = 'CONSULT'`)).toEqual([
+        { title: "Chile, Lucia Ferrer and Peru to meet in Lima", status: "occurred" },
+      ]);
+    } finally {
+      await store.destroy();
+    }
+  });
+
   it("ingests concurrently without deadlocks when articles report event types in opposite orders", async () => {
     const store = await factory.open();
     try {

@@ -8,7 +8,7 @@ import type { EventRecord, ExtractedArticle, FigureRecord } from "../extract/typ
 import { FEED_CHANNEL, FEED_LOCK_KEY } from "../feed/channel.js";
 import { type EntityIndex, entityWrites, findStoredEntities, resolveEntities } from "./entities.js";
 import { summarizeEvent } from "./match.js";
-import { findMatchingEvent, lockEventTypes, mergeIntoEvent, rememberSummary, rowVersion, type SummaryCache, summaryCacheOf } from "./merge.js";
+import { findMatchingEvent, lockEventTypes, mergeIntoEvent, rememberEvent, rowVersion, type SummaryCache, summaryCacheOf } from "./merge.js";
 import { IngestError } from "./errors.js";
 import { type IngestInput, validateIngestInput } from "./validate.js";
 
@@ -236,7 +236,7 @@ async function storeEvents(
         .prepare("insert_event")
         .execute();
       eventId = row.id;
-      rememberSummary(summaries, row.id, row.version, summary);
+      rememberEvent(summaries, row.id, { version: row.version, summary, date: event.date, status: event.status, placeId });
       added.push(eventId);
     }
     mentions.push({ eventId, articleId, evidence: event.text, sentence: event.sentence, start: event.start, end: event.end });
