@@ -299,7 +299,11 @@ const outDir = join(ROOT, "bench", "results");
 mkdirSync(outDir, { recursive: true });
 const json = JSON.stringify(results, null, 2) + "\n";
 writeFileSync(join(outDir, `${new Date().toISOString().slice(0, 19).replace(/:/g, "-")}.json`), json);
-writeFileSync(join(outDir, "latest.json"), json);
+// latest.json is the latest complete run, whose keys outside checks read: a run of some sections
+// (--only) is written to its dated file alone.
+const complete = ["load", "query", "peers", "subs", "ingest"].every((section) => only.includes(section));
+if (complete) writeFileSync(join(outDir, "latest.json"), json);
+else log(`--only: not a complete run, so bench/results/latest.json is left as it was`);
 printTable(results);
 
 // ------------------------------------------------------------------ helpers
