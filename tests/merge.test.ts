@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { rememberEvent, SUMMARY_CACHE_LIMIT, summaryCacheOf } from "../src/ingest/merge.js";
 import { ingestArticle } from "../src/ingest/pipeline.js";
 import { graphql } from "./helpers/graphql.js";
 import { serverFixture, until } from "./helpers/server.js";
@@ -95,6 +96,31 @@ describe.each(storeFactories)("merging events across articles on $kind", (factor
       expect(await store.rows(`select title, status from events where type = 'CONSULT'`)).toEqual([
         { title: "Chile, Lucia Ferrer and Peru to meet in Lima", status: "occurred" },
       ]);
+    } finally {
+      await store.destroy();
+    }
+  });
+
+  it("scores a cached candidate that reading another candidate pushes out of the full summary cache", async () => {
+    const store = await factory.open();
+    try {
+      await ingestArticle(store.db, { text: REPORTS.secondCall });
+      await ingestArticle(store.db, {
+        text: "Spain and Portugal talk trade\n\nMay 24, 2022\n\nSpain's Trade Minister Elena Soto met Portugal's Trade Minister Rui Costa in Lisbon on Monday, May 23, to discuss cork tariffs.",
+      });
+      const [call, talks] = await store.rows<{ id: number }>(`select id from events where type = 'CONSULT' order by id`);
+      const cache = summaryCacheOf(store.db);
+      // The call's row cached and oldest, the cache full, the talks' row unknown: reading it evicts the call.
+      const callRow = cache.get(call.id)!;
+      cache.clear();
+      rememberEvent(cache, call.id, callRow);
+      for (let i = 1; cache.size < SUMMARY_CACHE_LIMIT; i++) rememberEvent(cache, -i, callRow);
+      expect(cache.has(talks.id)).toBe(false);
+      await ingestArticle(store.db, {
+        text: "Molina and Varela spoke on Monday\n\nMay 24, 2022\n\nChilean President Andres Molina held a phone call with Peruvian President Sofia Varela on Monday, May 23, about fishing rights.",
+      });
+      const [{ n }] = await store.rows<{ n: number }>(`select count(*)::int as n from event_mentions where event_id = $1`, [call.id]);
+      expect(n).toBe(2);
     } finally {
       await store.destroy();
     }

@@ -17,7 +17,7 @@ export const MAX_CANDIDATES = 500;
 // from. The same candidates come back for article after article of a type and period, and their
 // rows were most of the bytes and time of a match: an unchanged row is scored from here, a changed
 // or unseen one is read. One cache per database, since ids are per database.
-const SUMMARY_CACHE_LIMIT = 20_000;
+export const SUMMARY_CACHE_LIMIT = 20_000;
 /** A stored event's row as matching and merging need it, as of `version`. */
 export interface CachedEvent {
   version: string;
@@ -115,7 +115,7 @@ export async function findMatchingEvent(
   // event came back for every event of every article, and parsing and mapping them as rows cost
   // the ingest more CPU than all the rest of matching (measured: 1.2-1.5 ms against 0.14-0.5 ms
   // per query of 500 candidates).
-  const candidateRows = await tx
+  const candidateRows = tx
     .select({ id: events.id, version: sql<string>`${rowVersion}`.as("version") })
     .from(events)
     .where(and(eq(events.type, summary.type), nearby))
@@ -131,7 +131,15 @@ export async function findMatchingEvent(
     const at = entry.indexOf(":");
     return { id: Number(entry.slice(0, at)), version: entry.slice(at + 1) };
   });
-  const unknown = candidates.filter((c) => cache.get(c.id)?.version !== c.version).map((c) => c.id);
+  // The candidates' rows: from the cache where their version is current, read otherwise. Held
+  // here, since remembering the rows read may evict cached candidates from the shared cache.
+  const rows = new Map<number, CachedEvent>();
+  const unknown: number[] = [];
+  for (const candidate of candidates) {
+    const cached = cache.get(candidate.id);
+    if (cached?.version === candidate.version) rows.set(candidate.id, cached);
+    else unknown.push(candidate.id);
+  }
   if (unknown.length > 0) {
     const read = await tx
       .select({ id: events.id, version: rowVersion, summary: events.summary, date: events.date, status: events.status, placeId: events.placeId })
@@ -139,13 +147,18 @@ export async function findMatchingEvent(
       .where(sql`${events.id} = any(${sql.param(unknown)}::int[])`)
       .prepare("match_summaries")
       .execute();
-    for (const { id, ...row } of read) rememberEvent(cache, id, row);
+    for (const { id, ...row } of read) {
+      rows.set(id, row);
+      rememberEvent(cache, id, row);
+    }
   }
   let best: StoredMatch | null = null;
   let bestScore = MATCH_THRESHOLD - Number.EPSILON;
   // Oldest first, so that ties go to the event reported first whatever the scan order.
   for (const candidate of candidates.reverse()) {
-    const stored = cache.get(candidate.id)!;
+    // Missing only if another transaction deleted it between the two reads.
+    const stored = rows.get(candidate.id);
+    if (!stored) continue;
     const score = eventSimilarity(summary, stored.summary);
     if (score > bestScore) {
       best = { id: candidate.id, summary: stored.summary, date: stored.date, status: stored.status, placeId: stored.placeId };
