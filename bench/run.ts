@@ -26,7 +26,8 @@ import pLimit from "p-limit";
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
 const SCALE = Number(process.env.BENCH_SCALE ?? (quick ? 0.05 : 1));
-const only = (args.find((a) => a.startsWith("--only="))?.slice(7).split(",") ?? ["load", "query", "peers", "subs", "ingest"]) as string[];
+const SECTIONS = ["load", "query", "peers", "subs", "ingest"];
+const only = args.find((a) => a.startsWith("--only="))?.slice(7).split(",") ?? SECTIONS;
 const ARTICLES = Math.max(500, Math.round(Number(process.env.BENCH_ARTICLES ?? 100_000) * SCALE));
 const SECONDS = Math.max(3, Math.round(10 * Math.min(1, SCALE * 4)));
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 8);
@@ -136,8 +137,8 @@ if (only.includes("query")) {
     ];
     const samples: Record<string, Record<string, LoadResult[]>> = Object.fromEntries(targets.map((t) => [t.name, {}]));
     const FLOORS = [
-      ["http", "healthz", "{}"],
-      ["graphql", "graphql", JSON.stringify({ query: "{ __typename }" })],
+      ["http", new URL("/healthz", serverUrl).href, "{}"],
+      ["graphql", serverUrl, JSON.stringify({ query: "{ __typename }" })],
     ] as const;
     const floorSamples: Record<string, LoadResult[]> = {};
     for (let pass = 0; pass < ROUNDS; pass++) {
@@ -150,8 +151,7 @@ if (only.includes("query")) {
       }
       // The floors, in the same rounds: what one Node process answers with no database work at
       // all, as plain HTTP (/healthz) and as a GraphQL request through yoga ({ __typename }).
-      for (const [floor, target, body] of FLOORS) {
-        const floorUrl = target === "healthz" ? serverUrl.replace(/\/graphql$/, "/healthz") : serverUrl;
+      for (const [floor, floorUrl, body] of FLOORS) {
         if (pass === 0) await loadTest(floorUrl, body, CONNECTIONS, 2);
         (floorSamples[floor] ??= []).push(await loadTest(floorUrl, body, CONNECTIONS, Math.max(1, Math.round(SECONDS / ROUNDS))));
       }
@@ -310,7 +310,7 @@ const json = JSON.stringify(results, null, 2) + "\n";
 writeFileSync(join(outDir, `${new Date().toISOString().slice(0, 19).replace(/:/g, "-")}.json`), json);
 // latest.json is the latest complete run, whose keys outside checks read: a run of some sections
 // (--only) is written to its dated file alone.
-const complete = ["load", "query", "peers", "subs", "ingest"].every((section) => only.includes(section));
+const complete = SECTIONS.every((section) => only.includes(section));
 if (complete) writeFileSync(join(outDir, "latest.json"), json);
 else log(`--only: not a complete run, so bench/results/latest.json is left as it was`);
 printTable(results);

@@ -41,16 +41,23 @@ const ORDERS = [
 ];
 
 describe.each(storeFactories)("merging events across articles on $kind", (factory) => {
+  /** Runs `use` on a new store of this kind, destroyed afterwards. */
+  async function withStore(use: (store: TestStore) => Promise<void>): Promise<void> {
+    const store = await factory.open();
+    try {
+      await use(store);
+    } finally {
+      await store.destroy();
+    }
+  }
+
   it("gives the same clusters whatever the ingest order: one meeting, two calls", async () => {
     const results: string[][] = [];
     for (const order of ORDERS) {
-      const store = await factory.open();
-      try {
+      await withStore(async (store) => {
         for (const name of order) await ingestArticle(store.db, { text: REPORTS[name] });
         results.push(await clusters(store, "CONSULT"));
-      } finally {
-        await store.destroy();
-      }
+      });
     }
     expect(results[0]).toEqual([
       "Chile and Peru leaders speak again",
@@ -61,32 +68,25 @@ describe.each(storeFactories)("merging events across articles on $kind", (factor
     expect(results[2]).toEqual(results[0]);
 
     // All four at once, each in its own transaction (as `newsgraph ingest` keeps several in flight).
-    const store = await factory.open();
-    try {
+    await withStore(async (store) => {
       await Promise.all(ORDERS[0].map((name) => ingestArticle(store.db, { text: REPORTS[name] })));
       expect(await clusters(store, "CONSULT")).toEqual(results[0]);
-    } finally {
-      await store.destroy();
-    }
+    });
   });
 
   it("scores a stored event by its current summary when another writer changed it since it was read", async () => {
-    const store = await factory.open();
-    try {
+    await withStore(async (store) => {
       await ingestArticle(store.db, { text: REPORTS.announced });
       // Another process rewrites the stored meeting's summary (its date column unchanged, so it
       // stays a candidate): the ingest must score the new summary, not the one it read before.
       await store.rows(`update events set summary = jsonb_set(summary, '{date}', '"2022-06-20"') where type = 'CONSULT'`);
       await ingestArticle(store.db, { text: REPORTS.reported });
       expect(await clusters(store, "CONSULT")).toEqual(["Chile and Peru ministers meet in Lima", "Chile and Peru to hold talks in Lima"]);
-    } finally {
-      await store.destroy();
-    }
+    });
   });
 
   it("merges into a stored event's current status when another writer changed it since it was read", async () => {
-    const store = await factory.open();
-    try {
+    await withStore(async (store) => {
       await ingestArticle(store.db, { text: REPORTS.announced });
       // Another process marks the planned meeting as held, title unchanged. The report that it
       // happened then changes nothing but the evidence: a merge from the status the ingest cached
@@ -96,14 +96,11 @@ describe.each(storeFactories)("merging events across articles on $kind", (factor
       expect(await store.rows(`select title, status from events where type = 'CONSULT'`)).toEqual([
         { title: "Chile, Lucia Ferrer and Peru to meet in Lima", status: "occurred" },
       ]);
-    } finally {
-      await store.destroy();
-    }
+    });
   });
 
   it("scores a cached candidate that reading another candidate pushes out of the full summary cache", async () => {
-    const store = await factory.open();
-    try {
+    await withStore(async (store) => {
       await ingestArticle(store.db, { text: REPORTS.secondCall });
       await ingestArticle(store.db, {
         text: "Spain and Portugal talk trade\n\nMay 24, 2022\n\nSpain's Trade Minister Elena Soto met Portugal's Trade Minister Rui Costa in Lisbon on Monday, May 23, to discuss cork tariffs.",
@@ -121,14 +118,11 @@ describe.each(storeFactories)("merging events across articles on $kind", (factor
       });
       const [{ n }] = await store.rows<{ n: number }>(`select count(*)::int as n from event_mentions where event_id = $1`, [call.id]);
       expect(n).toBe(2);
-    } finally {
-      await store.destroy();
-    }
+    });
   });
 
   it("ingests concurrently without deadlocks when articles report event types in opposite orders", async () => {
-    const store = await factory.open();
-    try {
+    await withStore(async (store) => {
       const meetingThenProtest = (i: number) =>
         `Report ${i}\n\nMay ${i + 1}, 2023\n\nTrade ministers of Chile and Peru met in Quito on Monday for round ${i} of talks. ` +
         `Later, thousands of farmers marched through Quito to protest against fuel prices.`;
@@ -143,26 +137,21 @@ describe.each(storeFactories)("merging events across articles on $kind", (factor
       expect(failures).toEqual([]);
       const [{ n }] = await store.rows<{ n: number }>("select count(*)::int as n from articles");
       expect(n).toBe(texts.length);
-    } finally {
-      await store.destroy();
-    }
+    });
   });
 
   it("makes the seed articles' foreign ministers' meeting one event with five mentions, in either order", async () => {
     const dir = new URL("../seeds/", import.meta.url).pathname;
     const files = readdirSync(dir).filter((f) => f.endsWith(".txt")).sort();
     for (const order of [files, [...files].reverse()]) {
-      const store = await factory.open();
-      try {
+      await withStore(async (store) => {
         for (const file of order) await ingestArticle(store.db, { text: readFileSync(join(dir, file), "utf8") });
         const [biggest] = await store.rows<{ type: string; date: string; mentions: number; articles: number }>(
           `select e.type, e.date::text as date, count(*)::int as mentions, count(distinct m.article_id)::int as articles
            from events e join event_mentions m on m.event_id = e.id group by e.id order by count(*) desc limit 1`,
         );
         expect(biggest).toEqual({ type: "CONSULT", date: "2022-03-10", mentions: 5, articles: 5 });
-      } finally {
-        await store.destroy();
-      }
+      });
     }
   });
 });

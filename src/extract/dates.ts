@@ -66,7 +66,7 @@ function dayNumber(iso: string): number {
   const month = digitsAt(iso, 5, 7);
   const day = digitsAt(iso, 8, 10);
   if (iso.length !== 10 || iso[4] !== "-" || iso[7] !== "-" || !(year >= 0 && month >= 1 && month <= 12 && day >= 1 && day <= 31)) {
-    return Math.round(parseIso(iso).getTime() / DAY_MS - 0.5);
+    return Math.floor(parseIso(iso).getTime() / DAY_MS);
   }
   // Days from civil (proleptic Gregorian), counting years from March so that leap days come last.
   const y = month <= 2 ? year - 1 : year;
