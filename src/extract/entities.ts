@@ -709,8 +709,16 @@ function collectUnknown(
     }
     return;
   }
-  pending.push({ from, to: Math.min(to, from + 4), personCue, role });
+  // "Mr Brown and Tony Blair": a coordination names one person per part; the title is the first's.
+  let partFrom = from;
+  for (let k = from; k <= to; k++) {
+    if (k < to && !isCoordinator(words[k])) continue;
+    if (k > partFrom) pending.push({ from: partFrom, to: Math.min(k, partFrom + 4), personCue, role: partFrom === from ? role : null });
+    partFrom = k + 1;
+  }
 }
+
+const isCoordinator = (w: Word) => !w.capitalized && (w.folded === "and" || w.folded === "or");
 
 /** "Ukraine's Foreign Minister X" or "Russian Foreign Minister X" -> "Foreign Minister of Ukraine/Russia". */
 function titleRole(words: Word[], segments: Segment[], s: number, lex: Lexicons): string | null {

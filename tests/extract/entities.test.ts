@@ -53,6 +53,14 @@ describe("extractEntities", () => {
     expect(names(records.places)).toEqual(expect.arrayContaining(["Brazil", "Nairobi"]));
   });
 
+  it("reads a coordination after a title as one person per name", () => {
+    const body = "The book describes a feud between Mr Okonkwo and Tomasz Wierzbicki. Foreign Minister Aiko Tanabe and Lena Moreau will attend.";
+    const { records } = extract(body);
+    expect(names(records.people).sort()).toEqual(["Aiko Tanabe", "Lena Moreau", "Okonkwo", "Tomasz Wierzbicki"]);
+    expect(records.people.find((p) => p.name === "Aiko Tanabe")?.role).toBe("Foreign Minister");
+    expect(records.people.find((p) => p.name === "Lena Moreau")?.role ?? null).toBeNull();
+  });
+
   it("merges transliterated spellings of one person", () => {
     const body = "Serbian Prime Minister Dmitriy Petrovic spoke on Monday. Later Dmitry Petrovic said talks would resume.";
     const { records } = extract(body);
