@@ -99,6 +99,21 @@ describe.each(storeFactories)("merging events across articles on $kind", (factor
     });
   });
 
+  it("never trusts what a rolled-back ingest cached of the event it merged into", async () => {
+    await withStore(async (store) => {
+      await ingestArticle(store.db, { text: REPORTS.announced });
+      // The report merges into the planned meeting (held now), then its transaction fails.
+      const failing = ingestArticle(store.db, { text: REPORTS.reported }, { beforeCommit: () => Promise.reject(new Error("fails before commit")) });
+      await expect(failing).rejects.toThrow("fails before commit");
+      // One later write by another process: a per-row counter would now repeat the version that the
+      // failed transaction's cached row carries.
+      await store.rows(`update events set status = 'ongoing' where type = 'CONSULT'`);
+      await ingestArticle(store.db, { text: REPORTS.reported });
+      // Merged from the stored status (ongoing), so the status changes and the title follows the report.
+      expect(await store.rows(`select title, status from events where type = 'CONSULT'`)).toEqual([{ title: "Chile, Ferrer and Peru meet in Lima", status: "occurred" }]);
+    });
+  });
+
   it("scores a cached candidate that reading another candidate pushes out of the full summary cache", async () => {
     await withStore(async (store) => {
       await ingestArticle(store.db, { text: REPORTS.secondCall });

@@ -94,11 +94,21 @@ export const events = pgTable(
     createdAt: timestampColumn("created_at"),
     updatedAt: timestampColumn("updated_at"),
     search: tsvector("search").generatedAlwaysAs(sql`to_tsvector('english', title)`),
+    /**
+     * The transaction that last wrote the row (txid_current(), set on insert and by a trigger on
+     * every update, so whatever the writer): the ingest's cache of stored events checks it (see
+     * merge.ts). Unlike a counter, never repeated by a later write after a rolled-back one.
+     */
+    version: bigint("version", { mode: "number" })
+      .notNull()
+      .default(sql`txid_current()`),
   },
   (t) => [
-    index("events_type_date_idx").on(t.type, t.date),
+    // Matching reads its candidates' ids and versions from these alone (index-only scans):
+    // events of a type on or near a date, and undated ones by their latest report.
+    index("events_type_date_idx").on(t.type, t.date, t.id, t.version),
     index("events_date_idx").on(t.date),
-    index("events_type_reported_idx").on(t.type, t.lastReportedAt),
+    index("events_undated_type_reported_idx").on(t.type, t.lastReportedAt, t.id, t.version).where(sql`${t.date} is null`),
     index("events_place_id_id_idx").on(t.placeId, t.id),
     index("events_search_idx").using("gin", t.search),
   ],

@@ -8,7 +8,7 @@ import type { EventRecord, ExtractedArticle, FigureRecord } from "../extract/typ
 import { FEED_CHANNEL, FEED_LOCK_KEY } from "../feed/channel.js";
 import { type EntityIndex, entityWrites, findStoredEntities, resolveEntities } from "./entities.js";
 import { summarizeEvent } from "./match.js";
-import { findMatchingEvent, lockEventTypes, mergeIntoEvent, rememberEvent, rowVersion, type SummaryCache, summaryCacheOf } from "./merge.js";
+import { findMatchingEvent, lockEventTypes, mergeIntoEvent, rememberEvent, type SummaryCache, summaryCacheOf } from "./merge.js";
 import { IngestError } from "./errors.js";
 import { type IngestInput, validateIngestInput } from "./validate.js";
 
@@ -232,7 +232,7 @@ async function storeEvents(
           lastReportedAt: reportedAt,
           summary,
         })
-        .returning({ id: events.id, version: rowVersion })
+        .returning({ id: events.id, version: events.version })
         .prepare("insert_event")
         .execute();
       eventId = row.id;
