@@ -181,9 +181,10 @@ describe.each(storeFactories)("GraphQL API on $kind", (factory) => {
     expect(result.errors).toBeUndefined();
     expect(result.data.events.edges).toHaveLength(2);
     expect(statements).toHaveLength(1);
-    // Page sizes are part of the statement's text, so PostgreSQL can keep one generic plan for it.
+    // Page sizes are part of the statement's text, so PostgreSQL can keep one generic plan for it;
+    // a row beyond the page only where pageInfo is asked for (events, not mentions).
     expect(statements[0]).toMatch(/ limit 21\b/);
-    expect(statements[0]).toMatch(/ limit 6\b/);
+    expect(statements[0]).toMatch(/ limit 5\b/);
   });
 
   it("pages a nested connection for every row with that field's own arguments, aliases included", async () => {
@@ -214,6 +215,50 @@ describe.each(storeFactories)("GraphQL API on $kind", (factory) => {
         expect(page.pageInfo.endCursor).toBe(expected.at(-1)?.cursor ?? null);
       }
     }
+  });
+
+  it("reads a row beyond a page only where pageInfo is asked for, and answers the same rows either way", async () => {
+    // The interview (three quotes) as the test above stores it; stored again, it is a duplicate.
+    await storeArticle(store.db, { url: "https://news.example/harbour-interview", source: "Harbour Times" }, interviewReport());
+    const page = async (pageInfo: string, fragments = "", rootPageInfo = pageInfo) => {
+      const statements: string[] = [];
+      const stop = store.onQuery((query) => statements.push(query));
+      const result = await graphql(
+        url,
+        `{ events(first: 1) { edges { node { id } } ${rootPageInfo} }
+           articles(first: 50) { edges { node { title
+             forward: quotes(first: 2) { edges { node { text } } ${pageInfo} }
+             backward: quotes(last: 2) { edges { node { text } } ${pageInfo} } } } } } ${fragments}`,
+      );
+      stop();
+      expect(result.errors).toBeUndefined();
+      const interview = result.data.articles.edges.find((e: { node: { title: string } }) => e.node.title === "Harbour master expects quay to reopen").node;
+      const texts = (connection: { edges: { node: { text: string } }[] }) => connection.edges.map((e) => e.node.text);
+      return { events: result.data.events, forward: interview.forward, backward: interview.backward, texts, sql: statements.join("\n") };
+    };
+    const bare = await page("");
+    const probed = await page("pageInfo { hasNextPage hasPreviousPage }");
+    for (const answer of [bare, probed]) {
+      expect(answer.events.edges).toHaveLength(1);
+      expect(answer.texts(answer.forward)).toHaveLength(2);
+      expect(answer.texts(answer.backward)).toHaveLength(2);
+    }
+    expect(bare.events.edges).toEqual(probed.events.edges);
+    expect(bare.texts(bare.forward)).toEqual(probed.texts(probed.forward));
+    expect(bare.texts(bare.backward)).toEqual(probed.texts(probed.backward));
+    expect(probed.forward.pageInfo).toEqual({ hasNextPage: true, hasPreviousPage: false });
+    expect(probed.backward.pageInfo).toEqual({ hasNextPage: false, hasPreviousPage: true });
+    expect(probed.events.pageInfo.hasNextPage).toBe(true);
+    // The statements: pages of 1 and 2 rows read as such, or with one row more to tell the pageInfo.
+    expect(bare.sql).toMatch(/ desc limit 1\b/);
+    expect(bare.sql).toMatch(/ limit 2\b/);
+    expect(bare.sql).not.toMatch(/ limit 3\b/);
+    expect(probed.sql).toMatch(/ desc limit 2\b/);
+    expect(probed.sql).toMatch(/ limit 3\b/);
+    // Asked for through a fragment, pageInfo is still answered.
+    const viaFragment = await page("...Probe", "fragment Probe on ArticleQuotesConnection { pageInfo { hasNextPage hasPreviousPage } }", "");
+    expect(viaFragment.forward.pageInfo).toEqual({ hasNextPage: true, hasPreviousPage: false });
+    expect(viaFragment.sql).toMatch(/ limit 3\b/);
   });
 
   it("pages with inlined page sizes: first, after and hasNextPage agree with the rows", async () => {
