@@ -64,8 +64,11 @@ if (only.includes("load")) {
   }
   await loader.finish();
   const loadMs = performance.now() - started;
-  // What autovacuum would do after a bulk load: statistics, and GIN pending lists merged into the indexes.
+  // What autovacuum would do after a bulk load: statistics, and GIN pending lists merged into the
+  // indexes. Then a checkpoint, so that the load's deferred page writes do not land, spread over
+  // the next minutes, in the measurements of later sections.
   await store.rows("vacuum analyze");
+  await store.rows("checkpoint");
   const rows: Record<string, number> = {};
   for (const table of ["articles", "entities", "events", "event_mentions", "event_participants", "article_entities", "quotes", "figures", "feed_entries"]) {
     const [row] = await store.rows<{ n: string }>(`select count(*)::text as n from ${table}`);
@@ -221,7 +224,9 @@ if (only.includes("subs")) {
 
 // ------------------------------------------------------------------ 5. ingest and extraction
 if (only.includes("ingest")) {
-  const files = corpusFiles(Math.max(60, Math.round(300 * Math.min(1, SCALE * 4))));
+  // 300 articles each way: at ~100 articles/s a smaller sample measured a second or two, and
+  // runs of this section alone varied by a third.
+  const files = corpusFiles(Math.max(60, Math.round(600 * Math.min(1, SCALE * 4))));
   // Each run's articles must be new to the store: the loaded corpus was derived from these very
   // texts, and a duplicate (same URL or same text) is answered without writing anything. A closing
   // sentence unique to the run makes each text new; its stories still merge into stored events,
