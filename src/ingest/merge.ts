@@ -13,10 +13,11 @@ export const CANDIDATE_WINDOW_DAYS = 90;
 export const MAX_CANDIDATES = 500;
 
 // Stored events as last read, by id, with the version of the row they were read from (its
-// `version` column: the transaction that last wrote it): the summary that matching scores and the columns a merge starts
-// from. The same candidates come back for article after article of a type and period, and their
-// rows were most of the bytes and time of a match: an unchanged row is scored from here, a changed
-// or unseen one is read. One cache per database, since ids are per database.
+// `version` column: the transaction that last wrote it): the summary that matching scores and
+// the columns a merge starts from. The same candidates come back for article after article of a
+// type and period, and their rows were most of the bytes and time of a match: an unchanged row is
+// scored from here, a changed or unseen one is read. One cache per database, since ids are per
+// database.
 export const SUMMARY_CACHE_LIMIT = 20_000;
 /** A stored event's row as matching and merging need it, as of `version`. */
 export interface CachedEvent {
