@@ -3,6 +3,7 @@
 // IPC: sends {cmd:"ready", ws, sse, failed} once subscribed; on {cmd:"report"} replies with the
 // arrivals [seq, epoch ms] per subscriber kind, then closes everything.
 import { request as httpRequest } from "node:http";
+import { randomUUID } from "node:crypto";
 import WebSocket from "ws";
 
 const url = process.env.URL!;
@@ -50,7 +51,8 @@ function openWs(): Promise<void> {
     ws.on("open", () => ws.send(JSON.stringify({ type: "connection_init" })));
     // The first message is the connection_ack; then `next` messages, one per delivery.
     ws.once("message", () => {
-      ws.send(JSON.stringify({ id: "1", type: "subscribe", payload: { query } }));
+      // A random id per operation, as graphql-ws clients make them: no two subscribers share a message.
+      ws.send(JSON.stringify({ id: randomUUID(), type: "subscribe", payload: { query } }));
       clearTimeout(timer);
       resolve();
       ws.on("message", (message: Buffer) => {

@@ -262,7 +262,8 @@ export async function startServer(store: Store, options: ServerOptions): Promise
     });
   });
 
-  const wsServer = new WebSocketServer({ server: http, path: yoga.graphqlEndpoint });
+  // Uncompressed: the adapter frames subscription results itself (src/http/ws-server.ts).
+  const wsServer = new WebSocketServer({ server: http, path: yoga.graphqlEndpoint, perMessageDeflate: false });
   const wsCleanup = useServer<Record<string, unknown> | undefined, { canIngest?: boolean; id?: string }>(
     {
       // A wrong token refuses the connection (4403 Forbidden); no token gives a read-only one.

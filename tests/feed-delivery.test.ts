@@ -15,13 +15,14 @@ interface Tick {
   n: number;
   /** The stream fails at this tick. */
   fail?: boolean;
+  text?: string;
 }
 
 const pubSub = createPubSub<{ tick: [Tick] }>();
 const schema = createSchema({
   typeDefs: `
     type Query { ok: Boolean }
-    type Tick { n: Int! label: String }
+    type Tick { n: Int! label: String text: String }
     type Subscription { ticks: Tick }
   `,
   resolvers: {
@@ -49,6 +50,7 @@ const schema = createSchema({
 });
 
 const TICKS = "subscription { ticks { n label } }";
+const TICKS_WITH_TEXT = "subscription { ticks { n text } }";
 
 let http: Server;
 let wsServer: WebSocketServer;
@@ -81,7 +83,7 @@ afterAll(async () => {
 });
 
 /** A graphql-transport-ws client that keeps every message text it receives. */
-async function rawWsSubscriber(id: string) {
+async function rawWsSubscriber(id: string, query = TICKS) {
   const socket = new WebSocket(url.replace(/^http/, "ws"), "graphql-transport-ws");
   const messages: string[] = [];
   await new Promise<void>((resolve, reject) => {
@@ -89,7 +91,7 @@ async function rawWsSubscriber(id: string) {
     socket.once("open", () => socket.send(JSON.stringify({ type: "connection_init" })));
     socket.once("message", () => {
       socket.on("message", (data) => messages.push(String(data)));
-      socket.send(JSON.stringify({ id, type: "subscribe", payload: { query: TICKS } }));
+      socket.send(JSON.stringify({ id, type: "subscribe", payload: { query } }));
       resolve();
     });
   });
@@ -183,5 +185,26 @@ describe("delivery of shared subscription results", () => {
     a.close();
     b.close();
     await sse.close();
+  });
+
+  it("frames messages of every WebSocket length class, counting UTF-8 bytes, one after another", async () => {
+    const a = await rawWsSubscriber("a", TICKS_WITH_TEXT);
+    const b = await rawWsSubscriber("9f1c2a7e-4b55-4c1e-9a39-0d7f3c2b8e61", TICKS_WITH_TEXT);
+    await new Promise((r) => setTimeout(r, 300));
+
+    // Payload lengths with a 7-bit, a 16-bit and a 64-bit length field (RFC 6455 5.2); the last
+    // has fewer than 65,536 characters but more bytes, and the characters outside the BMP are
+    // surrogate pairs in JavaScript, four bytes in UTF-8.
+    const texts = ["", "é".repeat(100), "ü".repeat(40_000), "𝄞".repeat(20_000) + "x", "short again"];
+    texts.forEach((text, i) => pubSub.publish("tick", { n: 2 * i, text }));
+    await until(() => a.messages.length === texts.length && b.messages.length === texts.length, "every text");
+    for (const [subscriber, id] of [
+      [a, "a"],
+      [b, "9f1c2a7e-4b55-4c1e-9a39-0d7f3c2b8e61"],
+    ] as const) {
+      expect(subscriber.parsed()).toEqual(texts.map((text, i) => ({ id, type: "next", payload: { data: { ticks: { n: 2 * i, text } } } })));
+    }
+    a.close();
+    b.close();
   });
 });

@@ -29,8 +29,8 @@ import type { EntryReadiness } from "../feed/hub.js";
  *   is written (backpressure: a slow client makes its own operations wait, and its buffer stays
  *   bounded, instead of growing without limit).
  * - A subscription's results are written by this adapter as they come (see DirectDelivery),
- *   serialised by the result's own `stringify` when it has one, so that a result shared by many
- *   subscribers is serialised once.
+ *   serialised by the result's own `stringify` when it has one and framed here, so that a result
+ *   shared by many subscribers is serialised and encoded once, and each delivery is one copy.
  */
 export const HIGH_WATER_BYTES = 256 * 1024;
 
@@ -64,9 +64,59 @@ function write(socket: WebSocket, raw: Duplex, data: string): Promise<void> | un
   return new Promise((resolve, reject) => socket.send(data, (error) => (error ? reject(error) : resolve())));
 }
 
-/** The JSON text of a result: its own serialiser's (see src/feed/fanout.ts) or JSON.stringify's. */
-function serialise(result: SerialisableResult): string {
-  return typeof result.stringify === "function" ? result.stringify(result) : JSON.stringify(result);
+/**
+ * Queues a complete WebSocket frame on the connection's own socket, as write() does a message. ws
+ * writes each of its frames whole and at once, and with no extension negotiated (useServer refuses
+ * permessage-deflate) keeps nothing back, so a frame written here lands between two of its frames.
+ */
+function writeFrame(socket: WebSocket, raw: Duplex, frame: Buffer): Promise<void> | undefined {
+  if (socket.readyState !== socket.OPEN) return undefined;
+  cork(raw);
+  if (raw.writableLength < HIGH_WATER_BYTES) {
+    raw.write(frame);
+    return undefined;
+  }
+  return new Promise((resolve, reject) => raw.write(frame, (error) => (error ? reject(error) : resolve())));
+}
+
+/** The UTF-8 JSON of each result that knows its JSON text (a shared feed result), encoded once for all its subscribers. */
+const payloadBytes = new WeakMap<ExecutionResult, Buffer>();
+
+function payloadOf(result: SerialisableResult): Buffer {
+  if (typeof result.stringify !== "function") return Buffer.from(JSON.stringify(result));
+  let bytes = payloadBytes.get(result);
+  if (bytes === undefined) {
+    bytes = Buffer.from(result.stringify(result));
+    payloadBytes.set(result, bytes);
+  }
+  return bytes;
+}
+
+const CLOSING_BRACE = 0x7d;
+
+/**
+ * A `next` message, `{"id":…,"type":"next","payload":<result>}`, as one unmasked final text frame
+ * (RFC 6455 section 5.2), built by copying the subscription's prefix and the result's bytes: the
+ * message differs between subscribers only in its id, so the result is neither re-serialised nor
+ * re-encoded per subscriber.
+ */
+function nextFrame(prefix: Buffer, payload: Buffer): Buffer {
+  const length = prefix.length + payload.length + 1;
+  const header = length < 126 ? 2 : length < 65_536 ? 4 : 10;
+  const frame = Buffer.allocUnsafe(header + length);
+  frame[0] = 0x81; // FIN, opcode 1 (text)
+  if (header === 2) frame[1] = length;
+  else if (header === 4) {
+    frame[1] = 126;
+    frame.writeUInt16BE(length, 2);
+  } else {
+    frame[1] = 127;
+    frame.writeBigUInt64BE(BigInt(length), 2);
+  }
+  prefix.copy(frame, header);
+  payload.copy(frame, header + prefix.length);
+  frame[header + length - 1] = CLOSING_BRACE;
+  return frame;
 }
 
 const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
@@ -85,7 +135,7 @@ const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value:
  */
 class DirectDelivery implements AsyncIterableIterator<never> {
   private readonly results: AsyncIterator<ExecutionResult>;
-  private readonly prefix: string;
+  private readonly prefix: Buffer;
   private stopped = false;
   private delivering: Promise<void> | null = null;
   private draining = false;
@@ -99,7 +149,7 @@ class DirectDelivery implements AsyncIterableIterator<never> {
     private readonly readiness: EntryReadiness | undefined,
   ) {
     this.results = results[Symbol.asyncIterator]();
-    this.prefix = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
+    this.prefix = Buffer.from(`{"id":${JSON.stringify(id)},"type":"next","payload":`);
   }
 
   async next(): Promise<IteratorResult<never>> {
@@ -122,7 +172,7 @@ class DirectDelivery implements AsyncIterableIterator<never> {
     for (;;) {
       const item = await this.results.next();
       if (item.done || this.stopped) return;
-      const wait = write(this.socket, this.raw, `${this.prefix}${serialise(item.value)}}`);
+      const wait = writeFrame(this.socket, this.raw, nextFrame(this.prefix, payloadOf(item.value)));
       if (wait) await wait;
     }
   }
@@ -147,7 +197,7 @@ class DirectDelivery implements AsyncIterableIterator<never> {
       do {
         const item = await this.results.next();
         if (item.done || this.stopped) return this.finished!.resolve();
-        const wait = write(this.socket, this.raw, `${this.prefix}${serialise(item.value)}}`);
+        const wait = writeFrame(this.socket, this.raw, nextFrame(this.prefix, payloadOf(item.value)));
         if (wait) await wait;
       } while (readiness.ready);
       this.draining = false;
@@ -251,6 +301,9 @@ export function useServer<
   keepAlive = 12_000,
 ): { dispose: () => Promise<void> } {
   const isProd = typeof options.isProd === "boolean" ? options.isProd : process.env.NODE_ENV === "production";
+  if (ws.options.perMessageDeflate) {
+    throw new Error("useServer writes subscription frames itself, uncompressed: create the WebSocketServer with perMessageDeflate: false");
+  }
   const server = makeServer<P, Extra & Partial<E>>({
     ...options,
     onOperation: async (ctx, id, payload, args, result) => {
