@@ -20,6 +20,7 @@ import { EXAMPLE_OPERATIONS } from "./graphql/examples.js";
 import { schema } from "./graphql/schema.js";
 import { bearerToken, connectionToken, tokenMatches } from "./http/auth.js";
 import { limitPlugins } from "./http/limits.js";
+import { feedSseDelivery } from "./http/sse.js";
 import { operationArgs, useServer } from "./http/ws-server.js";
 import { log as defaultLogger, type Logger } from "./log.js";
 
@@ -191,8 +192,9 @@ export async function startServer(store: Store, options: ServerOptions): Promise
       warn: (...args: unknown[]) => logger.warn({ yoga: args.map(String) }, "yoga"),
       error: (...args: unknown[]) => logger.error({ err: args.find((a) => a instanceof Error), yoga: args.map(String) }, "yoga"),
     },
-    // Subscribers with the same operation share one execution per feed entry (src/feed/fanout.ts).
-    plugins: [observe, ...limitPlugins(limits), sharedSubscriptionExecution()],
+    // Subscribers with the same operation share one execution per feed entry (src/feed/fanout.ts),
+    // and SSE subscribers of the feed are written as WebSocket ones are, when an entry is ready (src/http/sse.ts).
+    plugins: [observe, ...limitPlugins(limits), sharedSubscriptionExecution(), feedSseDelivery()],
   });
 
   async function readiness(res: ServerResponse): Promise<void> {

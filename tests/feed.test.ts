@@ -72,6 +72,41 @@ describe.each(storeFactories)("live event feed on $kind", (factory) => {
     await until(() => fixture.server.feed.subscriberCount === 0, "subscribers to leave");
   });
 
+  it("streams GraphQL over SSE as text: a ping first, one `next` event per entry, field errors as errors, and leaves the feed with the client", async () => {
+    // One stream that selects what it may, one whose nested page argument fails at execution.
+    const good = rawSse(fixture.server.url, "subscription { eventAdded { kind node { title } } }");
+    const failing = rawSse(fixture.server.url, "subscription { eventAdded { kind node { title mentions(first: -1) { edges { cursor } } } } }");
+    try {
+      await until(() => fixture.server.feed.subscriberCount === 2, "two SSE streams");
+      const result = await graphql(fixture.server.url, INGEST, { input: { text: report("Tallinn", "Friday") } });
+      const titles = (result.data.ingestArticle.addedEvents as { title: string }[]).map((e) => e.title);
+      expect(titles.length).toBeGreaterThan(1);
+
+      const events = (text: string) => text.split("\n\n").filter((event) => event.startsWith("event: "));
+      await until(() => events(good.text()).length === titles.length && events(failing.text()).length === titles.length, "every entry on both streams");
+      for (const stream of [good, failing]) {
+        expect(stream.headers().get("content-type")).toBe("text/event-stream");
+        expect(stream.text().startsWith(":\n\n")).toBe(true);
+        for (const event of events(stream.text())) expect(event).toMatch(/^event: next\ndata: \{.*\}$/s);
+      }
+      const payloads = (stream: typeof good) => events(stream.text()).map((event) => JSON.parse(event.slice("event: next\ndata: ".length)));
+      expect(payloads(good).map((p) => p.data.eventAdded.node.title)).toEqual(titles);
+      expect(payloads(good).every((p) => p.errors === undefined)).toBe(true);
+      for (const payload of payloads(failing)) {
+        expect(payload.data).toEqual({ eventAdded: { kind: "ADDED", node: null } });
+        expect(payload.errors).toEqual([{ message: 'Argument "first" must be a non-negative integer', locations: [{ line: 1, column: 34 }], path: ["eventAdded", "node"] }]);
+      }
+
+      // A client that goes away ends its feed subscription; the other streams on.
+      failing.close();
+      await until(() => fixture.server.feed.subscriberCount === 1, "the closed stream to leave the feed");
+    } finally {
+      good.close();
+      failing.close();
+    }
+    await until(() => fixture.server.feed.subscriberCount === 0, "no subscribers");
+  });
+
   it("replays from a cursor, then continues live, each event once", async () => {
     const cursorBefore = (await graphql(fixture.server.url, `{ eventFeedCursor }`)).data.eventFeedCursor as string;
     const vienna = await graphql(fixture.server.url, INGEST, { input: { text: report("Vienna", "Wednesday") } });
@@ -131,8 +166,8 @@ describe.each(storeFactories)("live event feed on $kind", (factory) => {
     for (const subscriber of sse) expect((await subscriber.waitFor(titles.length)).map((e) => e.node.title)).toEqual(titles);
     // Nothing twice, nothing else.
     for (const r of received) expect(r).toEqual(titles);
-    // Between entries a WebSocket operation waits on the hub's readiness, not in a pending next().
-    expect(fixture.server.feed.pullingCount).toBeLessThanOrEqual(sse.length);
+    // Between entries no subscriber, WebSocket or SSE, waits in a pending next(): they wait on the hub's readiness.
+    expect(fixture.server.feed.pullingCount).toBe(0);
 
     for (const unsubscribe of unsubscribes) unsubscribe();
     await client.dispose();
@@ -221,3 +256,23 @@ describe.each(storeFactories.filter((f) => f.kind === "postgres"))("live event f
     await subscriber.close();
   });
 });
+
+/** A GraphQL-over-SSE request whose response text is kept as it arrives. */
+function rawSse(url: string, query: string) {
+  const controller = new AbortController();
+  let text = "";
+  let headers = new Headers();
+  void fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", accept: "text/event-stream" },
+    body: JSON.stringify({ query }),
+    signal: controller.signal,
+  })
+    .then(async (response) => {
+      headers = response.headers;
+      const decoder = new TextDecoder();
+      for await (const chunk of response.body!) text += decoder.decode(chunk as Uint8Array, { stream: true });
+    })
+    .catch(() => {});
+  return { text: () => text, headers: () => headers, close: () => controller.abort() };
+}

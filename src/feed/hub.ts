@@ -295,7 +295,7 @@ export class FeedHub {
     return this.subscribers.size;
   }
 
-  /** Subscribers whose consumers wait in a pending next() (SSE streams do; WebSocket operations wait on readiness). */
+  /** Subscribers whose consumers wait in a pending next() (transports that wait on readiness do not: src/http/). */
   get pullingCount(): number {
     let pulling = 0;
     for (const subscription of this.subscribers) if (subscription.pulling) pulling++;
