@@ -1,4 +1,5 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
+import { request as httpRequest, type IncomingMessage } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createClient as createWsClient } from "graphql-ws";
@@ -103,6 +104,47 @@ describe.each(storeFactories)("live event feed on $kind", (factory) => {
     } finally {
       good.close();
       failing.close();
+    }
+    await until(() => fixture.server.feed.subscriberCount === 0, "no subscribers");
+  });
+
+  it("holds back an SSE client that stops reading, then gives it every entry once, in order, while others stream on", async () => {
+    // Each entry's payload carries the article body many times over (aliases), so that a few
+    // entries fill the client's socket buffers and the server's response and stream buffers.
+    const bodies = Array.from({ length: 15 }, (_, i) => `b${i}: body`).join(" ");
+    const query = `subscription { eventAdded { cursor node { mentions(first: 1) { edges { node { article { ${bodies} } } } } } } }`;
+    const url = new URL(fixture.server.url);
+    let slowText = "";
+    let slowResponse: IncomingMessage | null = null;
+    const slow = httpRequest({ host: url.hostname, port: url.port, path: url.pathname, method: "POST", headers: { "content-type": "application/json", accept: "text/event-stream" } }, (response) => {
+      slowResponse = response;
+      response.pause();
+    });
+    slow.on("error", () => {});
+    slow.end(JSON.stringify({ query }));
+    const fast = subscribeWs(fixture.server.url, "subscription { eventAdded { cursor } }", (data) => data.eventAdded.cursor as string);
+    try {
+      await until(() => slowResponse !== null && fixture.server.feed.subscriberCount === 2, "both subscribers");
+      const filler = "The talks went on behind closed doors for most of the day. ".repeat(3_000); // ~180 KB
+      let cursors = 0;
+      for (const city of ["Riga", "Vilnius", "Warsaw"]) {
+        const result = await graphql(fixture.server.url, INGEST, { input: { text: `${report(city, "Monday")}\n\n${filler}` } });
+        cursors += result.data.ingestArticle.addedEvents.length;
+      }
+      // Some 30 MB for the slow client; the other subscriber gets everything meanwhile.
+      const fastCursors = await fast.waitFor(cursors);
+
+      slowResponse!.setEncoding("utf8");
+      slowResponse!.on("data", (chunk: string) => (slowText += chunk));
+      slowResponse!.resume();
+      const events = () => slowText.split("\n\n").filter((event) => event.startsWith("event: next\ndata: "));
+      await until(() => events().length === cursors, "every entry on the slow stream", 30_000);
+      const slowCursors = events().map((event) => JSON.parse(event.slice("event: next\ndata: ".length)).data.eventAdded.cursor as string);
+      expect(slowCursors).toEqual(fastCursors);
+      expect(new Set(slowCursors).size).toBe(cursors);
+    } finally {
+      slow.destroy();
+      await fast.close();
     }
     await until(() => fixture.server.feed.subscriberCount === 0, "no subscribers");
   });
